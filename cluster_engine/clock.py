@@ -1,0 +1,55 @@
+"""Time as the engine sees it.
+
+The engine never reads the wall clock itself: it is handed a clock. The site uses the real one;
+tests and scripted mode use a fake one that stands still until something waits on it, so a
+script produces the same transcript on every run.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timezone
+from typing import Protocol
+
+#: Where the fake clock starts unless told otherwise: a fixed instant keeps transcripts stable.
+FAKE_CLOCK_EPOCH = datetime(2026, 11, 25, 16, 0, 0, tzinfo=timezone.utc).timestamp()
+
+
+class Clock(Protocol):
+    def now(self) -> float:
+        """Seconds since the Unix epoch."""
+
+    def sleep(self, seconds: float) -> None:
+        """Wait; a fake clock moves forward instead."""
+
+
+class RealClock:
+    def now(self) -> float:
+        return time.time()
+
+    def sleep(self, seconds: float) -> None:
+        if seconds > 0:
+            time.sleep(seconds)
+
+
+class FakeClock:
+    def __init__(self, start: float = FAKE_CLOCK_EPOCH):
+        self._now = float(start)
+
+    def now(self) -> float:
+        return self._now
+
+    def sleep(self, seconds: float) -> None:
+        if seconds > 0:
+            self._now += seconds
+
+    advance = sleep
+
+
+def rfc3339(timestamp: float) -> str:
+    """Kubernetes' wire format for times: second precision, UTC, ``Z``."""
+    return datetime.fromtimestamp(int(timestamp), tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_rfc3339(text: str) -> float:
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc).timestamp()

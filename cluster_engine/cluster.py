@@ -1,0 +1,73 @@
+"""The cluster for the span of one command: state, clock and random numbers bound together.
+
+``advance()`` brings the cluster up to the clock's present: every due timer runs at its own due
+time, in order, and the controllers reconcile after each, so the state at time T is the same
+whether it was reached in one step or in many.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from .clock import Clock
+from .rng import SandboxRandom
+from .state import SandboxState
+from .store import ObjectStore
+from .timers import TIMER_ACTIONS, TimerQueue
+
+#: Level-driven control loops, run after every change until the cluster is quiet.
+CONTROLLERS: list[Callable[["Cluster"], None]] = []
+
+_MAX_RECONCILE_ROUNDS = 50
+
+
+class Cluster:
+    def __init__(self, state: SandboxState, clock: Clock):
+        self.state = state
+        self.clock = clock
+        self.rng = SandboxRandom(state.rng_state)
+        self.now = state.now if state.now is not None else clock.now()
+        self.store = ObjectStore(state.objects, state.counters, self.rng, lambda: self.now)
+        self.timers = TimerQueue(state.timers, state.counters)
+        self._rng_start = self.rng.state
+        self._profile_start = dict(state.minikube)
+
+    @property
+    def profile(self) -> dict:
+        """The minikube profile: whether a cluster exists and runs, and its settings."""
+        return self.state.minikube
+
+    @property
+    def running(self) -> bool:
+        return self.profile.get("status") == "Running"
+
+    def advance(self, until: float | None = None) -> None:
+        target = self.clock.now() if until is None else until
+        while (due := self.timers.next_due()) is not None and due <= target:
+            due, action, args = self.timers.pop()
+            self.now = max(self.now, due)
+            TIMER_ACTIONS[action](self, *args)
+            self.reconcile()
+        self.now = max(self.now, target)
+        self.reconcile()
+
+    def reconcile(self) -> None:
+        if not self.running:
+            return
+        for _round in range(_MAX_RECONCILE_ROUNDS):
+            before = self.state.counters.get("resourceVersion", 0)
+            for controller in CONTROLLERS:
+                controller(self)
+            if self.state.counters.get("resourceVersion", 0) == before:
+                return
+
+    def finish(self) -> bool:
+        """Write the clock and random state back; True if anything worth saving changed.
+
+        The clock alone moving is not a change: advancing again from the older time gives the
+        same result, so a read-only command never costs a database write.
+        """
+        self.state.rng_state = self.rng.state
+        self.state.now = self.now
+        return (self.store.changed or self.timers.changed or self.rng.state != self._rng_start
+                or self.profile != self._profile_start)

@@ -1,0 +1,53 @@
+"""The sandbox's own random numbers.
+
+Name suffixes, NodePorts and IP addresses are random in a real cluster. Here they come from a
+SplitMix64 generator whose whole state is one integer kept in the sandbox state, so a sandbox that
+is saved and loaded goes on drawing the same numbers, and the same seed replays the same session.
+"""
+
+from __future__ import annotations
+
+_MASK = (1 << 64) - 1
+
+#: The alphabet Kubernetes uses for generated names (no vowels, no confusable digits).
+NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
+
+
+class SandboxRandom:
+    def __init__(self, state: int = 0):
+        self.state = state & _MASK
+
+    def next_u64(self) -> int:
+        self.state = (self.state + 0x9E3779B97F4A7C15) & _MASK
+        z = self.state
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
+        return z ^ (z >> 31)
+
+    def below(self, n: int) -> int:
+        """A uniform integer in ``[0, n)``."""
+        if n <= 0:
+            raise ValueError("n must be positive")
+        limit = (1 << 64) - ((1 << 64) % n)
+        while True:
+            value = self.next_u64()
+            if value < limit:
+                return value % n
+
+    def between(self, low: int, high: int) -> int:
+        """A uniform integer in ``[low, high]``."""
+        return low + self.below(high - low + 1)
+
+    def choice(self, items):
+        return items[self.below(len(items))]
+
+    def token(self, length: int, alphabet: str = NAME_ALPHABET) -> str:
+        return "".join(alphabet[self.below(len(alphabet))] for _ in range(length))
+
+    def hex(self, length: int) -> str:
+        return self.token(length, "0123456789abcdef")
+
+    def uuid(self) -> str:
+        digits = self.hex(32)
+        digits = digits[:12] + "4" + digits[13:16] + "89ab"[self.below(4)] + digits[17:]
+        return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"

@@ -1,0 +1,53 @@
+"""One sandbox's whole state, as one JSON document.
+
+Everything that makes a learner's cluster theirs lives here: the objects, the time the cluster
+was last advanced to, pending timers, the random generator, the minikube profile and the shell's
+own data. The web side stores it in the database; the sandbox process borrows it for one command
+at a time. ``to_json`` and ``from_json`` are exact inverses.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+
+SCHEMA_VERSION = 1
+
+#: What ``minikube`` knows about its (only) profile when nothing has been started yet.
+PROFILE_ABSENT = {"status": "Absent"}
+
+
+@dataclass
+class SandboxState:
+    objects: dict[str, dict[str, dict]] = field(default_factory=dict)
+    counters: dict[str, int] = field(default_factory=dict)
+    rng_state: int = 0
+    now: float | None = None
+    timers: list[list] = field(default_factory=list)
+    minikube: dict = field(default_factory=lambda: dict(PROFILE_ABSENT))
+    shell: dict = field(default_factory=dict)
+    schema: int = SCHEMA_VERSION
+
+    @classmethod
+    def fresh(cls, seed: int = 0) -> "SandboxState":
+        """A new learner's machine: minikube is installed, no cluster has been started."""
+        return cls(rng_state=seed)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), separators=(",", ":"), sort_keys=True)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "SandboxState":
+        if data.get("schema") != SCHEMA_VERSION:
+            raise ValueError(f"unsupported sandbox state schema {data.get('schema')!r}")
+        return cls(**data)
+
+    @classmethod
+    def from_json(cls, text: str) -> "SandboxState":
+        return cls.from_dict(json.loads(text))
+
+    def object_count(self) -> int:
+        return sum(len(bucket) for bucket in self.objects.values())

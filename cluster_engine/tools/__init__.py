@@ -1,0 +1,1 @@
+"""The simulated command-line tools a learner runs: kubectl, minikube, curl."""

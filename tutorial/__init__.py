@@ -1,0 +1,1 @@
+"""The tutorial site: lesson pages, the browser terminal and the sandboxes of learners."""
