@@ -1,0 +1,50 @@
+"""Command line of the engine: ``shell`` (inside a terminal's pty) and ``script`` (transcripts)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .clock import FakeClock, RealClock
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m cluster_engine")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    shell = commands.add_parser("shell", help="the interactive sandbox shell, run inside a pty")
+    shell.add_argument("--state-fd", type=int, required=True,
+                       help="socket inherited from the parent that holds the sandbox state")
+    shell.add_argument("--lang", default="en", choices=["en", "ja"])
+
+    script = commands.add_parser("script", help="run shell lines and print a transcript")
+    script.add_argument("file", help="a file of shell lines, or - for standard input")
+    script.add_argument("--seed", type=int, default=0)
+    script.add_argument("--fake-clock", action="store_true",
+                        help="time stands still except where a command waits")
+    script.add_argument("--lang", default="en", choices=["en", "ja"])
+    script.add_argument("--state-out", help="write the final sandbox state (JSON) to this file")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "shell":
+        from .terminal import run_terminal
+
+        return run_terminal(args.state_fd, args.lang)
+
+    from .script import run_script
+
+    source = sys.stdin if args.file == "-" else open(args.file, encoding="utf-8")
+    with source:
+        backend = run_script(source, sys.stdout, FakeClock() if args.fake_clock else RealClock(),
+                             seed=args.seed, lang=args.lang)
+    if args.state_out:
+        with open(args.state_out, "w", encoding="utf-8") as state_file:
+            state_file.write(backend.state_json)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,34 @@
+"""A learner's shell, assembled: the sandbox, the clock, the environment a login would give.
+
+The terminal, scripted mode and the tests all build their shell here, so they behave alike.
+"""
+
+from __future__ import annotations
+
+from .clock import Clock
+from .commands import CommandContext, load_commands
+from .sandbox import Sandbox, StateBackend
+
+HOME = "/home/learner"
+
+
+def login_environment(lang: str) -> dict[str, str]:
+    return {
+        "HOME": HOME,
+        "USER": "learner",
+        "LOGNAME": "learner",
+        "SHELL": "/bin/bash",
+        "PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+        "PWD": HOME,
+        "TERM": "xterm-256color",
+        "LANG": "ja_JP.UTF-8" if lang == "ja" else "en_US.UTF-8",
+    }
+
+
+def new_shell(backend: StateBackend, clock: Clock, lang: str = "en", interactive: bool = False):
+    from .shell import Shell
+
+    load_commands()
+    ctx = CommandContext(sandbox=Sandbox(backend, clock), clock=clock, env=login_environment(lang),
+                         lang=lang, cwd=HOME, interactive=interactive)
+    return Shell(ctx)

@@ -1,0 +1,91 @@
+"""The sandbox process's line to its parent, which alone holds the state.
+
+The sandbox shell runs with no database credentials and no secrets; it reaches its state only
+through a socket inherited from its parent (the web server's terminal session). Messages are one
+JSON header line each, optionally followed by a payload of ``length`` raw bytes, so the state
+document travels without being escaped twice:
+
+    child → parent                              parent → child
+    {"op": "begin", "have": 7}                  {"version": 7}                 (copy is current)
+                                                {"version": 8, "length": N} + N bytes of state
+    {"op": "commit", "length": N, "objects": 12} + N bytes
+                                                {"version": 9}  or  {"error": "conflict"}
+    {"op": "abort"}                             {"ok": true}
+    {"op": "event", "event": {...}}             (no answer)
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import socket
+from contextlib import contextmanager
+
+from .sandbox import StateConflict
+
+MAX_HEADER = 64 * 1024
+
+
+class SideChannelError(Exception):
+    """The parent went away or answered something this side does not understand."""
+
+
+@contextmanager
+def _uninterruptible():
+    """Ctrl-C must not cut an exchange in half: hold SIGINT until the answer is in."""
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+class SideChannelBackend:
+    """``StateBackend`` for a sandbox process, over the socket its parent passed down."""
+
+    def __init__(self, sock: socket.socket):
+        self._sock = sock
+        self._reader = sock.makefile("rb")
+
+    @classmethod
+    def from_fd(cls, fd: int) -> "SideChannelBackend":
+        return cls(socket.socket(fileno=fd))
+
+    def _send(self, header: dict, payload: bytes = b"") -> None:
+        self._sock.sendall(json.dumps(header, separators=(",", ":")).encode() + b"\n" + payload)
+
+    def _receive(self) -> tuple[dict, bytes | None]:
+        line = self._reader.readline(MAX_HEADER)
+        if not line.endswith(b"\n"):
+            raise SideChannelError("the terminal session closed the state channel")
+        header = json.loads(line)
+        payload = None
+        if "length" in header:
+            payload = self._reader.read(header["length"])
+            if len(payload) != header["length"]:
+                raise SideChannelError("the state channel closed in the middle of a message")
+        return header, payload
+
+    def begin(self, have_version):
+        with _uninterruptible():
+            self._send({"op": "begin", "have": have_version})
+            header, payload = self._receive()
+        return header["version"], payload.decode() if payload is not None else None
+
+    def commit(self, state_json, object_count):
+        data = state_json.encode()
+        with _uninterruptible():
+            self._send({"op": "commit", "length": len(data), "objects": object_count}, data)
+            header, _ = self._receive()
+        if header.get("error") == "conflict":
+            raise StateConflict()
+        return header["version"]
+
+    def abort(self):
+        with _uninterruptible():
+            self._send({"op": "abort"})
+            self._receive()
+
+    def event(self, event):
+        with _uninterruptible():
+            self._send({"op": "event", "event": event})

@@ -1,0 +1,41 @@
+"""A learner's sandbox: one simulated cluster, owned by one browser session."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cluster_engine.state import SandboxState
+
+
+def fresh_state_json() -> str:
+    """A new machine with minikube installed and no cluster; each sandbox draws its own names."""
+    return SandboxState.fresh(seed=secrets.randbits(63)).to_json()
+
+
+class Sandbox(models.Model):
+    session_key = models.CharField(_("owner session"), max_length=40, unique=True)
+    state = models.TextField(default=fresh_state_json)
+    version = models.PositiveBigIntegerField(default=1)
+    object_count = models.PositiveIntegerField(_("objects"), default=0)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    last_active = models.DateTimeField(_("last active"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("sandbox")
+        verbose_name_plural = _("sandboxes")
+        ordering = ["-last_active"]
+
+    def __str__(self) -> str:
+        return f"sandbox {self.pk} ({self.session_key[:8]}…)"
+
+    def group_name(self) -> str:
+        return sandbox_group(self.pk)
+
+
+def sandbox_group(sandbox_id: int) -> str:
+    """The channel-layer group of every terminal connected to one sandbox."""
+    return f"sandbox-{sandbox_id}"
