@@ -51,6 +51,10 @@ class SideChannelBackend:
     def from_fd(cls, fd: int) -> "SideChannelBackend":
         return cls(socket.socket(fileno=fd))
 
+    def close(self) -> None:
+        self._reader.close()
+        self._sock.close()
+
     def _send(self, header: dict, payload: bytes = b"") -> None:
         self._sock.sendall(json.dumps(header, separators=(",", ":")).encode() + b"\n" + payload)
 

@@ -1,0 +1,204 @@
+"""The terminal WebSocket against the full ASGI application, with real sandbox processes."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import time
+from pathlib import Path
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.conf import settings
+from django.contrib.sessions.backends.db import SessionStore
+
+from cluster_engine.clock import FakeClock
+from cluster_engine.script import run_script
+from cluster_engine.state import SandboxState
+from config.asgi import application
+from tutorial.models import Sandbox
+from tutorial.sandboxes import reset_sandboxes
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+ORIGIN = b"http://127.0.0.1:8000"
+
+
+@database_sync_to_async
+def new_session() -> str:
+    session = SessionStore()
+    session.create()
+    return session.session_key
+
+
+@database_sync_to_async
+def give_session_a_started_cluster(session_key: str) -> int:
+    """Skip the seconds ``minikube start`` takes in real time: start it in scripted mode."""
+    backend = run_script(["minikube start"], open(os.devnull, "w"), FakeClock(time.time() - 120))
+    sandbox, _ = Sandbox.objects.update_or_create(
+        session_key=session_key, defaults={"state": backend.state_json})
+    return sandbox.pk
+
+
+def sandbox_children() -> set[int]:
+    """Processes of this test run that are sandbox shells."""
+    found = set()
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            cmdline = (proc / "cmdline").read_bytes().split(b"\0")
+            ppid = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        if ppid == os.getpid() and b"cluster_engine" in cmdline and b"shell" in cmdline:
+            found.add(int(proc.name))
+    return found
+
+
+class Terminal:
+    """A browser tab's side of the socket, for tests."""
+
+    def __init__(self, session_key: str | None, origin: bytes = ORIGIN, lang: str = "en"):
+        headers = [(b"origin", origin), (b"host", b"127.0.0.1:8000")]
+        if session_key:
+            headers.append((b"cookie", f"{settings.SESSION_COOKIE_NAME}={session_key}".encode()))
+        self.socket = WebsocketCommunicator(application, f"/ws/terminal/?lang={lang}", headers=headers)
+        self.screen = ""
+        self.exit_status = None
+        self.notices: list[str] = []
+
+    async def connect(self) -> bool:
+        connected, _ = await self.socket.connect(timeout=10)
+        return connected
+
+    async def read_until(self, text: str, timeout: float = 15, since: int = 0) -> str:
+        deadline = asyncio.get_running_loop().time() + timeout
+        while text not in self.screen[since:]:
+            remaining = deadline - asyncio.get_running_loop().time()
+            if remaining <= 0:
+                raise AssertionError(f"{text!r} never appeared; the screen shows:\n{self.screen}")
+            message = await self.socket.receive_output(timeout=remaining)
+            if message["type"] == "websocket.close":
+                raise AssertionError(f"socket closed before {text!r}; screen:\n{self.screen}")
+            kind, payload = json.loads(message["text"])
+            if kind == "stdout":
+                self.screen += payload
+            elif kind == "notice":
+                self.notices.append(payload)
+                self.screen += payload
+            elif kind == "exit":
+                self.exit_status = payload
+                self.screen += f"[exit {payload}]"
+        return self.screen
+
+    async def run(self, command: str, until: str) -> str:
+        start = len(self.screen)
+        await self.socket.send_to(text_data=json.dumps(["stdin", command + "\r"]))
+        await self.read_until(until, since=start)
+        return self.screen[start:]
+
+    async def close(self):
+        await self.socket.disconnect()
+
+
+async def test_a_learner_starts_minikube_and_reads_the_node_table():
+    session_key = await new_session()
+    await give_session_a_started_cluster(session_key)
+    terminal = Terminal(session_key)
+    assert await terminal.connect()
+    await terminal.read_until("$ ")
+    output = await terminal.run("kubectl get nodes", "v1.32.0")
+    lines = [line.rstrip() for line in output.replace("\r", "").splitlines()]
+    header = next(line for line in lines if line.startswith("NAME"))
+    assert header.split() == ["NAME", "STATUS", "ROLES", "AGE", "VERSION"]
+    row = lines[lines.index(header) + 1].split()
+    assert row[:3] == ["minikube", "Ready", "control-plane"] and row[4] == "v1.32.0"
+    await terminal.close()
+
+
+async def test_minikube_start_runs_for_real_in_the_terminal():
+    terminal = Terminal(await new_session())
+    assert await terminal.connect()
+    await terminal.read_until("$ ")
+    await terminal.run("minikube start", "Done! kubectl is now configured")
+    output = await terminal.run("kubectl get nodes", "v1.32.0")
+    assert "minikube   Ready    control-plane" in output
+    await terminal.close()
+
+
+async def test_a_foreign_origin_is_refused():
+    terminal = Terminal(await new_session(), origin=b"http://evil.example")
+    assert not await terminal.connect()
+
+
+async def test_a_socket_without_a_session_is_refused():
+    terminal = Terminal(None)
+    assert not await terminal.connect()
+
+
+async def test_closing_the_socket_ends_the_sandbox_process():
+    before = sandbox_children()
+    terminal = Terminal(await new_session())
+    assert await terminal.connect()
+    await terminal.read_until("$ ")
+    (pid,) = sandbox_children() - before
+    environment = Path(f"/proc/{pid}/environ").read_bytes().decode()
+    assert settings.SECRET_KEY not in environment
+    assert "DJANGO" not in environment and "TUTORIAL_DATA" not in environment
+    await terminal.close()
+    for _ in range(50):
+        if not Path(f"/proc/{pid}").exists():
+            break
+        await asyncio.sleep(0.1)
+    assert not Path(f"/proc/{pid}").exists()
+
+
+async def test_exit_ends_the_shell_and_reports_the_status():
+    terminal = Terminal(await new_session())
+    assert await terminal.connect()
+    await terminal.read_until("$ ")
+    await terminal.run("exit 3", "[exit 3]")
+    assert terminal.exit_status == 3
+
+
+async def test_the_cluster_survives_a_reload_and_another_session_gets_its_own():
+    session_key = await new_session()
+    await give_session_a_started_cluster(session_key)
+    first = Terminal(session_key)
+    assert await first.connect()
+    await first.read_until("$ ")
+    await first.run("minikube stop", "1 node stopped.")
+    await first.close()
+
+    reloaded = Terminal(session_key)
+    assert await reloaded.connect()
+    await reloaded.read_until("$ ")
+    assert "host: Stopped" in await reloaded.run("minikube status", "kubeconfig:")
+    await reloaded.close()
+
+    stranger = Terminal(await new_session())
+    assert await stranger.connect()
+    await stranger.read_until("$ ")
+    assert 'Profile "minikube" not found' in await stranger.run("minikube status", "minikube start")
+    await stranger.close()
+
+
+async def test_an_admin_reset_reaches_the_connected_learner():
+    session_key = await new_session()
+    sandbox_id = await give_session_a_started_cluster(session_key)
+    terminal = Terminal(session_key, lang="ja")
+    assert await terminal.connect()
+    await terminal.read_until("$ ")
+    await terminal.run("kubectl get nodes", "v1.32.0")
+    mark = len(terminal.screen)
+    await database_sync_to_async(reset_sandboxes)([sandbox_id])
+    await terminal.read_until("$ ", since=mark)
+    assert terminal.notices
+    output = await terminal.run("kubectl get nodes", "was refused")
+    assert "The connection to the server localhost:8080 was refused" in output
+    fresh = await database_sync_to_async(Sandbox.objects.get)(pk=sandbox_id)
+    assert SandboxState.from_json(fresh.state).object_count() == 0
+    await terminal.close()
