@@ -17,6 +17,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="socket inherited from the parent that holds the sandbox state")
     shell.add_argument("--lang", default="en", choices=["en", "ja"])
 
+    zygote = commands.add_parser("zygote", help="fork sandbox shells on request (web server use)")
+    zygote.add_argument("--control-fd", type=int, required=True)
+
     script = commands.add_parser("script", help="run shell lines and print a transcript")
     script.add_argument("file", help="a file of shell lines, or - for standard input")
     script.add_argument("--seed", type=int, default=0)
@@ -33,6 +36,14 @@ def main(argv: list[str] | None = None) -> int:
         from .terminal import run_terminal
 
         return run_terminal(args.state_fd, args.lang)
+
+    if args.command == "zygote":
+        import socket
+
+        from .zygote import serve
+
+        serve(socket.socket(fileno=args.control_fd))
+        return 0
 
     from .script import run_script
 

@@ -12,6 +12,7 @@ document travels without being escaped twice:
                                                 {"version": 9}  or  {"error": "conflict"}
     {"op": "abort"}                             {"ok": true}
     {"op": "event", "event": {...}}             (no answer)
+    {"op": "exit", "status": 0}                 (no answer; the shell is ending)
 """
 
 from __future__ import annotations
@@ -93,3 +94,7 @@ class SideChannelBackend:
     def event(self, event):
         with _uninterruptible():
             self._send({"op": "event", "event": event})
+
+    def report_exit(self, status: int) -> None:
+        with _uninterruptible():
+            self._send({"op": "exit", "status": status})

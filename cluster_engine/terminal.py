@@ -45,9 +45,19 @@ def _read_command(session: PromptSession, shell) -> str:
 
 
 def run_terminal(state_fd: int, lang: str) -> int:
+    """Serve one terminal until the learner leaves; return the shell's exit status."""
     sys.stdout.reconfigure(encoding="utf-8", errors="replace", line_buffering=True)
     sys.stderr.reconfigure(encoding="utf-8", errors="replace", line_buffering=True)
-    shell = new_shell(SideChannelBackend.from_fd(state_fd), RealClock(), lang=lang, interactive=True)
+    backend = SideChannelBackend.from_fd(state_fd)
+    status = _interact(new_shell(backend, RealClock(), lang=lang, interactive=True))
+    try:
+        backend.report_exit(status)
+    except OSError:
+        pass
+    return status
+
+
+def _interact(shell) -> int:
     session = PromptSession(history=InMemoryHistory(), key_bindings=_key_bindings(),
                             enable_suspend=False, mouse_support=False)
     while True:

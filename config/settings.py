@@ -136,7 +136,10 @@ SERVE_STATIC = env_bool("TUTORIAL_SERVE_STATIC", True)
 
 LESSONS_DIR = Path(env_str("TUTORIAL_LESSONS_DIR", str(BASE_DIR / "lessons")))
 
-#: How the web side starts a sandbox process for a terminal.
+#: How sandbox shells start: forked from a warm ``zygote`` (fast, shared memory) or ``direct``.
+TERMINAL_SPAWNER = env_str("TUTORIAL_TERMINAL_SPAWNER", "zygote")
+if TERMINAL_SPAWNER not in {"zygote", "direct"}:
+    raise ValueError("TUTORIAL_TERMINAL_SPAWNER must be 'zygote' or 'direct'")
 SANDBOX_IDLE_TIMEOUT = int(env_str("TUTORIAL_SANDBOX_IDLE_TIMEOUT", "1800"))
 
 LOGGING = {

@@ -7,6 +7,7 @@ Wire protocol (JSON arrays, in the style of terminado): from the browser ``["std
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from urllib.parse import parse_qs
@@ -19,7 +20,7 @@ from django.utils.translation import gettext
 
 from .models import sandbox_group
 from .pty_session import PtySession
-from .sandboxes import DatabaseStateService, sandbox_for_session
+from .sandboxes import DatabaseStateService, sandbox_for_session, spawner
 
 log = logging.getLogger("tutorial.consumers")
 
@@ -31,6 +32,7 @@ MAX_MESSAGE_CHARS = 64 * 1024
 class TerminalConsumer(AsyncWebsocketConsumer):
     pty: PtySession | None = None
     sandbox_id: int | None = None
+    _idle_timer: asyncio.TimerHandle | None = None
 
     async def connect(self):
         session = self.scope.get("session")
@@ -44,6 +46,21 @@ class TerminalConsumer(AsyncWebsocketConsumer):
         await self.accept()
         await self.channel_layer.group_add(sandbox_group(self.sandbox_id), self.channel_name)
         await self._start_shell()
+        self._note_activity()
+
+    def _note_activity(self):
+        """Restart the idle countdown: an abandoned tab's process ends; its state stays saved."""
+        if self._idle_timer is not None:
+            self._idle_timer.cancel()
+        self._idle_timer = asyncio.get_running_loop().call_later(
+            settings.SANDBOX_IDLE_TIMEOUT, lambda: asyncio.ensure_future(self._end_idle_session()))
+
+    async def _end_idle_session(self):
+        with translation.override(self.lang):
+            notice = gettext("The terminal closed after a long time without input. "
+                             "Your cluster is saved.")
+        await self.send(text_data=json.dumps(["notice", notice]))
+        await self.close()
 
     def _requested_language(self) -> str:
         query = parse_qs(self.scope.get("query_string", b"").decode())
@@ -51,8 +68,8 @@ class TerminalConsumer(AsyncWebsocketConsumer):
         return lang if lang in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
     async def _start_shell(self, rows: int = 24, cols: int = 80):
-        self.pty = PtySession(DatabaseStateService(self.sandbox_id), on_output=self._send_stdout,
-                              on_exit=self._shell_ended, lang=self.lang)
+        self.pty = PtySession(spawner(), DatabaseStateService(self.sandbox_id),
+                              on_output=self._send_stdout, on_exit=self._shell_ended, lang=self.lang)
         await self.pty.start(rows, cols)
 
     async def _send_stdout(self, text: str):
@@ -70,6 +87,7 @@ class TerminalConsumer(AsyncWebsocketConsumer):
             kind = message[0]
             if kind == "stdin" and isinstance(message[1], str):
                 self.pty.write(message[1])
+                self._note_activity()
             elif kind == "resize":
                 self.pty.resize(int(message[1]), int(message[2]))
         except (ValueError, TypeError, IndexError, KeyError):
@@ -80,13 +98,15 @@ class TerminalConsumer(AsyncWebsocketConsumer):
         with translation.override(self.lang):
             notice = gettext("Your sandbox was reset to a fresh machine by an administrator.")
         await self.send(text_data=json.dumps(["notice", notice]))
-        rows, cols = self.pty.process.getwinsize() if self.pty else (24, 80)
+        rows, cols = self.pty.size if self.pty else (24, 80)
         if self.pty is not None:
             old, self.pty = self.pty, None
             await old.close()
         await self._start_shell(rows, cols)
 
     async def disconnect(self, code):
+        if self._idle_timer is not None:
+            self._idle_timer.cancel()
         if self.sandbox_id is not None:
             await self.channel_layer.group_discard(sandbox_group(self.sandbox_id), self.channel_name)
         if self.pty is not None:

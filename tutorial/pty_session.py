@@ -1,7 +1,8 @@
 """One terminal tab's sandbox process, seen from the web server.
 
-A ``PtySession`` owns the child: it spawns it on a fresh pty with a scrubbed environment and the
-state channel as its only extra file descriptor, reads the pty from the event loop
+A ``PtySession`` owns the child: it has a spawner start it on a fresh pty with the state channel
+as its only extra file descriptor (see ``sandbox_processes``), serves that channel, reads the pty
+from the event loop
 (``add_reader``: no thread, no polling), decodes UTF-8 incrementally so a character split across
 reads survives, holds back reading while the browser is slow to take output, and ends the whole
 process group on close (SIGHUP, then SIGTERM, then SIGKILL, all within a few seconds — well
@@ -13,15 +14,14 @@ from __future__ import annotations
 import asyncio
 import codecs
 import errno
+import fcntl
 import logging
 import os
-import resource
 import signal
 import socket
-import sys
-from typing import Awaitable, Callable
-
-from ptyprocess import PtyProcess
+import struct
+import termios
+from typing import Awaitable, Callable, Protocol
 
 from .state_channel import StateService, serve_state_channel
 
@@ -30,32 +30,21 @@ log = logging.getLogger("tutorial.pty_session")
 READ_SIZE = 64 * 1024
 #: Output waiting for the browser beyond which the pty is not read (the child then blocks).
 HIGH_WATER = 256 * 1024
-LOW_WATER = 32 * 1024
-CHILD_MEMORY_LIMIT = 1024 * 1024 * 1024
 GRACE_SECONDS = 1.0
+#: Status reported when the shell ended without saying how (killed, crashed).
+ABNORMAL_EXIT = 1
 
 
-def sandbox_environment(lang: str) -> dict[str, str]:
-    """All the sandbox process gets: no secret key, no database settings, nothing of the server's."""
-    return {
-        "PATH": "/usr/local/bin:/usr/bin:/bin",
-        "LANG": "C.UTF-8",
-        "LC_ALL": "C.UTF-8",
-        "TERM": "xterm-256color",
-        "PYTHONIOENCODING": "utf-8",
-        "PYTHONDONTWRITEBYTECODE": "1",
-        "TUTORIAL_TERMINAL_LANG": lang,
-    }
-
-
-def _limit_child() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (CHILD_MEMORY_LIMIT, CHILD_MEMORY_LIMIT))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+class Spawner(Protocol):
+    async def spawn(self, state_socket: socket.socket, lang: str, rows: int, cols: int) -> tuple[int, int]:
+        """Start a sandbox shell on a new pty; return its pid and the pty's master fd."""
 
 
 class PtySession:
-    def __init__(self, state_service: StateService, on_output: Callable[[str], Awaitable[None]],
+    def __init__(self, spawner: Spawner, state_service: StateService,
+                 on_output: Callable[[str], Awaitable[None]],
                  on_exit: Callable[[int], Awaitable[None]], lang: str = "en"):
+        self._spawner = spawner
         self._state_service = state_service
         self._on_output = on_output
         self._on_exit = on_exit
@@ -69,25 +58,23 @@ class PtySession:
         self._process_ended = asyncio.Event()
         self._tasks: list[asyncio.Task] = []
         self._pidfd: int | None = None
-        self.process: PtyProcess | None = None
-
-    @property
-    def pid(self) -> int | None:
-        return self.process.pid if self.process else None
+        self.pid: int | None = None
+        self.fd: int | None = None
+        self.size = (24, 80)
 
     async def start(self, rows: int = 24, cols: int = 80) -> None:
         loop = asyncio.get_running_loop()
         parent_end, child_end = socket.socketpair()
         try:
-            argv = [sys.executable, "-m", "cluster_engine", "shell",
-                    "--state-fd", str(child_end.fileno()), "--lang", self._lang]
-            self.process = PtyProcess.spawn(argv, cwd="/", env=sandbox_environment(self._lang),
-                                            dimensions=(rows, cols), pass_fds=(child_end.fileno(),),
-                                            preexec_fn=_limit_child)
+            self.pid, self.fd = await self._spawner.spawn(child_end, self._lang, rows, cols)
+        except BaseException:
+            parent_end.close()
+            raise
         finally:
             child_end.close()
-        os.set_blocking(self.process.fd, False)
-        self._pidfd = os.pidfd_open(self.process.pid)
+        self.size = (rows, cols)
+        os.set_blocking(self.fd, False)
+        self._pidfd = os.pidfd_open(self.pid)
         loop.add_reader(self._pidfd, self._on_process_end)
         self._resume_reading()
         self._tasks = [
@@ -99,17 +86,17 @@ class PtySession:
     # -- output ---------------------------------------------------------------------------------
     def _resume_reading(self) -> None:
         if not self._reading and not self._pty_closed.is_set():
-            asyncio.get_running_loop().add_reader(self.process.fd, self._on_pty_readable)
+            asyncio.get_running_loop().add_reader(self.fd, self._on_pty_readable)
             self._reading = True
 
     def _pause_reading(self) -> None:
         if self._reading:
-            asyncio.get_running_loop().remove_reader(self.process.fd)
+            asyncio.get_running_loop().remove_reader(self.fd)
             self._reading = False
 
     def _on_pty_readable(self) -> None:
         try:
-            data = os.read(self.process.fd, READ_SIZE)
+            data = os.read(self.fd, READ_SIZE)
         except BlockingIOError:
             return
         except OSError as error:
@@ -142,12 +129,12 @@ class PtySession:
 
     # -- input and size -------------------------------------------------------------------------
     def write(self, text: str) -> None:
-        if self.process is None or self._pty_closed.is_set():
+        if self.fd is None or self._pty_closed.is_set():
             return
         data = text.encode("utf-8")
         try:
             while data:
-                written = os.write(self.process.fd, data)
+                written = os.write(self.fd, data)
                 data = data[written:]
         except BlockingIOError:
             log.info("terminal input dropped: the sandbox is not reading")
@@ -155,12 +142,17 @@ class PtySession:
             pass
 
     def resize(self, rows: int, cols: int) -> None:
-        if self.process is not None and not self._pty_closed.is_set():
-            self.process.setwinsize(max(1, min(rows, 500)), max(1, min(cols, 1000)))
+        if self.fd is not None and not self._pty_closed.is_set():
+            self.size = (max(1, min(rows, 500)), max(1, min(cols, 1000)))
+            fcntl.ioctl(self.fd, termios.TIOCSWINSZ, struct.pack("HHHH", *self.size, 0, 0))
 
     # -- end ------------------------------------------------------------------------------------
     def _on_process_end(self) -> None:
         asyncio.get_running_loop().remove_reader(self._pidfd)
+        try:
+            os.waitpid(self.pid, os.WNOHANG)
+        except ChildProcessError:
+            pass  # a zygote's child: the kernel reaps it
         self._process_ended.set()
 
     async def _report_exit(self) -> None:
@@ -171,23 +163,18 @@ class PtySession:
             self._pty_closed.set()
         self._output_ready.set()
         await self._tasks[1]
-        await self._on_exit(self.exit_status())
-
-    def exit_status(self) -> int:
-        self.process.isalive()
-        if self.process.signalstatus is not None:
-            return 128 + self.process.signalstatus
-        return self.process.exitstatus or 0
+        status = await self._tasks[0]
+        await self._on_exit(ABNORMAL_EXIT if status is None else status)
 
     async def close(self) -> None:
         """End the sandbox process and everything it started; reap it; free the pty."""
-        if self.process is None:
+        if self.pid is None:
             return
         for sig in (signal.SIGHUP, signal.SIGTERM, signal.SIGKILL):
             if self._process_ended.is_set():
                 break
             try:
-                os.killpg(self.process.pid, sig)
+                os.killpg(self.pid, sig)
             except ProcessLookupError:
                 break
             try:
@@ -203,5 +190,5 @@ class PtySession:
             asyncio.get_running_loop().remove_reader(self._pidfd)
             os.close(self._pidfd)
             self._pidfd = None
-        self.process.isalive()
-        self.process.close(force=True)
+        os.close(self.fd)
+        self.pid = self.fd = None

@@ -17,12 +17,26 @@ from channels.layers import get_channel_layer
 from django.db.models import F
 from django.utils import timezone
 
+from django.conf import settings
+
 from .models import Sandbox, fresh_state_json, sandbox_group
+from .sandbox_processes import DirectSpawner, ZygoteSpawner
 
 _locks: "weakref.WeakValueDictionary[int, asyncio.Lock]" = weakref.WeakValueDictionary()
 
 #: ``last_active`` is written at most this often per sandbox, not on every command.
 ACTIVITY_RESOLUTION = timedelta(seconds=30)
+
+
+_spawner = None
+
+
+def spawner():
+    """This server process's way of starting sandbox shells (``TUTORIAL_TERMINAL_SPAWNER``)."""
+    global _spawner
+    if _spawner is None:
+        _spawner = ZygoteSpawner() if settings.TERMINAL_SPAWNER == "zygote" else DirectSpawner()
+    return _spawner
 
 
 def sandbox_lock(sandbox_id: int) -> asyncio.Lock:

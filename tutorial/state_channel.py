@@ -35,10 +35,11 @@ def _frame(header: dict, payload: bytes = b"") -> bytes:
     return json.dumps(header, separators=(",", ":")).encode() + b"\n" + payload
 
 
-async def serve_state_channel(sock: socket.socket, service: StateService) -> None:
-    """Answer one sandbox process until it closes its end."""
+async def serve_state_channel(sock: socket.socket, service: StateService) -> int | None:
+    """Answer one sandbox process until it closes its end; return the exit status it reported."""
     reader, writer = await asyncio.open_connection(sock=sock)
     holding_lock = False
+    exit_status = None
     try:
         while line := await reader.readline():
             request = json.loads(line)
@@ -67,6 +68,8 @@ async def serve_state_channel(sock: socket.socket, service: StateService) -> Non
                 writer.write(_frame({"ok": True}))
             elif op == "event":
                 await service.event(request.get("event") or {})
+            elif op == "exit":
+                exit_status = int(request.get("status", 1))
             else:
                 raise ProtocolError(f"unknown request {op!r}")
             await writer.drain()
@@ -76,3 +79,4 @@ async def serve_state_channel(sock: socket.socket, service: StateService) -> Non
         if holding_lock:
             await service.abort()
         writer.close()
+    return exit_status

@@ -43,19 +43,20 @@ def give_session_a_started_cluster(session_key: str) -> int:
 
 
 def sandbox_children() -> set[int]:
-    """Processes of this test run that are sandbox shells."""
-    found = set()
+    """Sandbox shells started by this test run: direct children, or forked by its zygote."""
+    processes: dict[int, tuple[int, bytes]] = {}
     for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
         try:
-            cmdline = (proc / "cmdline").read_bytes().split(b"\0")
-            ppid = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            cmdline = (proc / "cmdline").read_bytes()
+            if b"cluster_engine" in cmdline:
+                ppid = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                processes[int(proc.name)] = (ppid, cmdline)
         except (OSError, ValueError, IndexError):
             continue
-        if ppid == os.getpid() and b"cluster_engine" in cmdline and b"shell" in cmdline:
-            found.add(int(proc.name))
-    return found
+    ours = {pid for pid, (ppid, _) in processes.items() if ppid == os.getpid()}
+    zygotes = {pid for pid in ours if b"zygote" in processes[pid][1]}
+    return {pid for pid, (ppid, _) in processes.items()
+            if (pid in ours and pid not in zygotes) or ppid in zygotes}
 
 
 class Terminal:

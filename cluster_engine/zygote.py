@@ -1,0 +1,88 @@
+"""A warm parent for sandbox shells: fork instead of starting Python.
+
+Starting a fresh Python that imports prompt_toolkit and the engine costs ~100 ms; forking a process
+that has already imported them costs ~1–2 ms, and the children share its memory pages. The web
+server starts one zygote (``python -m cluster_engine zygote --control-fd N``) with the scrubbed
+sandbox environment and asks it, over a SOCK_SEQPACKET socket, for a shell:
+
+    request:  {"lang": "ja", "rows": 24, "cols": 80}   + the child's end of its state channel (fd)
+    answer:   {"pid": 1234}                             + the master side of the new pty (fd)
+
+The zygote does nothing else; it ends when the web server closes the control socket. Children
+are reaped by the kernel (SIGCHLD ignored); a shell reports its exit status over its state
+channel.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import gc
+import json
+import os
+import pty
+import resource
+import signal
+import socket
+import struct
+import termios
+
+CHILD_MEMORY_LIMIT = 1024 * 1024 * 1024
+MAX_REQUEST = 4096
+
+
+def limit_sandbox_process() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (CHILD_MEMORY_LIMIT, CHILD_MEMORY_LIMIT))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def _preload() -> None:
+    from . import terminal  # noqa: F401  (prompt_toolkit and the shell)
+    from .commands import load_commands
+
+    load_commands()
+
+
+def _become_shell(state_fd: int, request: dict) -> None:
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    limit_sandbox_process()
+    rows, cols = int(request.get("rows", 24)), int(request.get("cols", 80))
+    fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+    from .terminal import run_terminal
+
+    status = 1
+    try:
+        status = run_terminal(state_fd, request.get("lang", "en"))
+    finally:
+        os._exit(status)
+
+
+def serve(control: socket.socket) -> None:
+    _preload()
+    gc.freeze()
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    while True:
+        try:
+            message, fds, _flags, _address = socket.recv_fds(control, MAX_REQUEST, 1)
+        except (ConnectionError, OSError):
+            return
+        if not message:
+            return
+        if len(fds) != 1:
+            for fd in fds:
+                os.close(fd)
+            continue
+        (state_fd,) = fds
+        try:
+            request = json.loads(message)
+        except ValueError:
+            os.close(state_fd)
+            continue
+        pid, master_fd = pty.fork()
+        if pid == 0:
+            control.close()
+            _become_shell(state_fd, request)
+        os.close(state_fd)
+        try:
+            socket.send_fds(control, [json.dumps({"pid": pid}).encode()], [master_fd])
+        finally:
+            os.close(master_fd)
