@@ -7,6 +7,7 @@ script produces the same transcript on every run.
 
 from __future__ import annotations
 
+import threading
 import time
 from datetime import datetime, timezone
 from typing import Protocol
@@ -29,7 +30,7 @@ class RealClock:
 
     def sleep(self, seconds: float) -> None:
         if seconds > 0:
-            time.sleep(seconds)
+            time.sleep(min(seconds, threading.TIMEOUT_MAX))
 
 
 class FakeClock:

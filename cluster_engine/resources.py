@@ -49,6 +49,8 @@ RESOURCE_TYPES: tuple[ResourceType, ...] = (
                  categories=("all",)),
     ResourceType("replicasets", "replicaset", "ReplicaSet", group="apps", short_names=("rs",),
                  categories=("all",)),
+    ResourceType("daemonsets", "daemonset", "DaemonSet", group="apps", short_names=("ds",),
+                 categories=("all",)),
     ResourceType("endpointslices", "endpointslice", "EndpointSlice", group="discovery.k8s.io"),
     ResourceType("leases", "lease", "Lease", group="coordination.k8s.io"),
 )

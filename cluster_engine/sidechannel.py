@@ -18,6 +18,7 @@ document travels without being escaped twice:
 from __future__ import annotations
 
 import json
+import logging
 import signal
 import socket
 from contextlib import contextmanager
@@ -98,3 +99,18 @@ class SideChannelBackend:
     def report_exit(self, status: int) -> None:
         with _uninterruptible():
             self._send({"op": "exit", "status": status})
+
+
+class SideChannelLogHandler(logging.Handler):
+    """Sends the sandbox process's log records to the server's log; the pty is the learner's."""
+
+    def __init__(self, backend: SideChannelBackend):
+        super().__init__(level=logging.WARNING)
+        self._backend = backend
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self._backend.event({"type": "log", "level": record.levelname, "logger": record.name,
+                                 "message": self.format(record)})
+        except OSError:
+            pass

@@ -18,7 +18,7 @@ from prompt_toolkit.key_binding import KeyBindings
 from .clock import RealClock
 from .commands import ShellExit
 from .session import new_shell
-from .sidechannel import SideChannelBackend, SideChannelError
+from .sidechannel import SideChannelBackend, SideChannelError, SideChannelLogHandler
 
 log = logging.getLogger("cluster_engine.terminal")
 
@@ -49,6 +49,7 @@ def run_terminal(state_fd: int, lang: str) -> int:
     sys.stdout.reconfigure(encoding="utf-8", errors="replace", line_buffering=True)
     sys.stderr.reconfigure(encoding="utf-8", errors="replace", line_buffering=True)
     backend = SideChannelBackend.from_fd(state_fd)
+    logging.basicConfig(handlers=[SideChannelLogHandler(backend)], force=True)
     status = _interact(new_shell(backend, RealClock(), lang=lang, interactive=True))
     try:
         backend.report_exit(status)

@@ -8,6 +8,7 @@ version column does (a commit names the version it started from, and loses if an
 from __future__ import annotations
 
 import asyncio
+import logging
 import weakref
 from datetime import timedelta
 
@@ -21,6 +22,8 @@ from django.conf import settings
 
 from .models import Sandbox, fresh_state_json, sandbox_group
 from .sandbox_processes import DirectSpawner, ZygoteSpawner
+
+log = logging.getLogger("tutorial.sandboxes")
 
 _locks: "weakref.WeakValueDictionary[int, asyncio.Lock]" = weakref.WeakValueDictionary()
 
@@ -110,6 +113,11 @@ class DatabaseStateService:
         self._lock.release()
 
     async def event(self, event):
+        if event.get("type") == "log":
+            level = logging.getLevelName(str(event.get("level", "ERROR")))
+            log.log(level if isinstance(level, int) else logging.ERROR, "sandbox %s: %s",
+                    self.sandbox_id, event.get("message", ""))
+            return
         if timezone.now() - self._last_touch >= ACTIVITY_RESOLUTION:
             self._last_touch = timezone.now()
             await database_sync_to_async(

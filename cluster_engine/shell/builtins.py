@@ -351,6 +351,28 @@ def clear(argv, stdin, stdout, stderr, ctx: CommandContext) -> int:
     return 0
 
 
+_SLEEP_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+_SLEEP_ARGUMENT = re.compile(r"(\d+(?:\.\d*)?|\.\d+)([smhd]?)")
+
+
+@command("sleep")
+def sleep(argv, stdin, stdout, stderr, ctx: CommandContext) -> int:
+    """GNU sleep: the sum of its arguments; the clock decides whether that is real time."""
+    if len(argv) < 2:
+        stderr.write("sleep: missing operand\nTry 'sleep --help' for more information.\n")
+        return 1
+    total = 0.0
+    for arg in argv[1:]:
+        match = _SLEEP_ARGUMENT.fullmatch(arg)
+        if match is None:
+            stderr.write(f"sleep: invalid time interval '{arg}'\n"
+                         "Try 'sleep --help' for more information.\n")
+            return 1
+        total += float(match.group(1)) * _SLEEP_UNITS[match.group(2)]
+    ctx.sleep(total)
+    return 0
+
+
 @builtin("type")
 def type_(argv, stdin, stdout, stderr, ctx: CommandContext) -> int:
     parsed = _options(argv, "afptP", "type [-afptP] name [name ...]", stderr)

@@ -1,0 +1,17 @@
+"""The simulated ``kubectl`` (client v1.32.5), registered as a command of the sandbox shell.
+
+``app`` holds the command tree and kubectl's error framing; each implemented subcommand lives in
+its own module and attaches itself with ``@implement``. Importing this package registers
+``kubectl`` in ``cluster_engine.commands.COMMANDS``.
+"""
+
+from __future__ import annotations
+
+from ...commands import command
+from . import cluster_info, get, version  # noqa: F401  (they attach their subcommands)
+from .app import run_kubectl
+
+
+@command("kubectl")
+def kubectl(argv, stdin, stdout, stderr, ctx) -> int:
+    return run_kubectl(argv, stdin, stdout, stderr, ctx)

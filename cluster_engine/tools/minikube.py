@@ -1,0 +1,741 @@
+"""The simulated ``minikube`` (v1.35.0, docker driver): the learner's way to get a cluster.
+
+``start`` prints minikube's progress lines with pauses between them (real time in the site, the
+fake clock in scripted mode) and commits the new or restarted cluster in one short transaction at
+the end, so no lock is held while it "works". ``status``, ``ip``, ``stop``, ``delete`` and
+``version`` follow minikube's source: the same templates, exit codes (status is a bitmask; a
+missing profile is 85, a stopped host 83), streams and, for a Japanese locale, the translations
+minikube ships for these messages.
+
+Each styled line starts with an emoji when minikube thinks the terminal can show colour, or with
+a plain prefix (``* ``, ``  - ``) otherwise; ``ALWAYS_EMOJI`` keeps the emoji form everywhere for
+now so transcripts are the same in a terminal and in scripted mode.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from typing import TextIO
+
+from ..commands import command
+from ..minikube_cluster import (CPUS, DOCKER_VERSION, KICBASE_VERSION,
+                                KUBERNETES_VERSION, MEMORY_MB, MINIKUBE_COMMIT, MINIKUBE_VERSION,
+                                NODE_IP, PROFILE_NAME, StartTimeline, delete_cluster,
+                                has_kubeconfig_context, images_cached, profile_status,
+                                restart_cluster, start_cluster, stop_cluster)
+from ..printers.serialize import go_yaml
+from ..printers.wordwrap import wrap_help
+from .kubectl.cobra import (Command, CommandLine, Flag, FlagError, Invocation, UnknownCommand,
+                            templater_help)
+from .kubectl.help import terminal_columns
+
+#: Emoji prefixes whatever the terminal; set False for minikube's own choice (see wants_color).
+ALWAYS_EMOJI = True
+
+HOST_PLATFORM = "Ubuntu 22.04"
+EXIT_USAGE = 14
+EXIT_PROGRAM_ERROR = 10
+EXIT_GUEST_NOT_RUNNING = 83
+EXIT_GUEST_NOT_FOUND = 85
+STATUS_HOST_NOT_RUNNING = 1
+STATUS_CLUSTER_NOT_RUNNING = 2
+STATUS_KUBECONFIG_NOT_CONFIGURED = 4
+
+#: style name -> (emoji prefix, plain prefix), from minikube's style table.
+STYLES = {
+    "happy": ("😄  ", "* "),
+    "sparkle": ("✨  ", "* "),
+    "notice": ("📌  ", "* "),
+    "thumbs_up": ("👍  ", "* "),
+    "pulling": ("🚜  ", "* "),
+    "file_download": ("💾  ", "* "),
+    "starting_vm": ("🔥  ", "* "),
+    "docker": ("🐳  ", "* "),
+    "sub_step": ("    ▪ ", "  - "),
+    "option": ("    ▪ ", "  - "),
+    "cni": ("🔗  ", "* "),
+    "health_check": ("🔎  ", "* "),
+    "addon_enable": ("🌟  ", "* "),
+    "ready": ("🏄  ", "* "),
+    "running": ("🏃  ", "* "),
+    "restarting": ("🔄  ", "* "),
+    "stopping": ("✋  ", "* "),
+    "shutdown": ("🛑  ", "* "),
+    "stopped": ("🛑  ", "* "),
+    "deleting_host": ("🔥  ", "* "),
+    "deleted": ("💀  ", "* "),
+    "shrug": ("🤷  ", "* "),
+    "workaround": ("👉  ", "  "),
+    "meh": ("🙄  ", "! "),
+    "failure": ("❌  ", "X "),
+}
+
+#: minikube's Japanese catalogue for the messages printed here (empty entries stay English).
+JAPANESE = {
+    "minikube {version} on {platform}": "{platform} 上の minikube {version}",
+    "Automatically selected the {driver} driver. Other choices: {alternates}":
+        "{driver} ドライバーが自動的に選択されました。他の選択肢: {alternates}",
+    "Using {driver_name} driver with root privileges": "root 権限を持つ {driver_name} ドライバーを使用",
+    "Downloading Kubernetes {version} preload ...":
+        "ロード済み Kubernetes {version} をダウンロードしています...",
+    "Preparing Kubernetes {k8s_version} on {runtime} {runtime_version} ...":
+        "{runtime} {runtime_version} で Kubernetes {k8s_version} を準備しています...",
+    "Generating certificates and keys ...": "証明書と鍵を作成しています...",
+    "Booting up control plane ...": "コントロールプレーンを起動しています...",
+    "Configuring RBAC rules ...": "RBAC のルールを設定中です...",
+    "Configuring {name} (Container Networking Interface) ...":
+        "{name} (コンテナーネットワークインターフェース) を設定中です...",
+    "Verifying Kubernetes components...": "Kubernetes コンポーネントを検証しています...",
+    "Using image {image}": "{image} イメージを使用しています",
+    "Enabled addons: {addons}": "有効なアドオン: {addons}",
+    'Done! kubectl is now configured to use "{name}" cluster and "{ns}" namespace by default':
+        "終了しました！kubectl がデフォルトで「{name}」クラスターと「{ns}」ネームスペースを使用するよう"
+        "設定されました",
+    "Using the {driver} driver based on existing profile":
+        "既存のプロファイルを元に、{driver} ドライバーを使用します",
+    "Using the {driver} driver based on user configuration":
+        "ユーザーの設定に基づいて {driver} ドライバーを使用します",
+    'Restarting existing {driver_name} {machine_type} for "{cluster}" ...':
+        "「{cluster}」のために既存の {driver_name} {machine_type} を再起動しています...",
+    'Updating the running {driver_name} "{cluster}" {machine_type} ...':
+        "実行中の {driver_name} 「{cluster}」 {machine_type} を更新しています...",
+    'Stopping node "{name}"  ...': "「{name}」ノードを停止しています...",
+    'Powering off "{profile_name}" via SSH ...': "SSH 経由で「{profile_name}」の電源をオフにしています...",
+    "{count} node stopped.": "{count} 台のノードが停止しました。",
+    "{count} nodes stopped.": "{count} 台のノードが停止しました。",
+    'Deleting "{profile_name}" in {driver_name} ...': "{driver_name} の「{profile_name}」を削除しています...",
+    'Deleting container "{name}" ...': "コンテナー「{name}」を削除しています...",
+    "Removing {directory} ...": "{directory} を削除しています...",
+    'Removed all traces of the "{name}" cluster.': "クラスター「{name}」の全てのトレースを削除しました。",
+    'Profile "{cluster}" not found. Run "minikube profile list" to view all profiles.':
+        "「{cluster}」プロファイルが見つかりません。全プロファイルを表示するために"
+        "「minikube profile list」を実行してください。",
+    'To start a cluster, run: "{command}"': "クラスターを起動するためには、「{command}」を実行します",
+    '"{name}" profile does not exist, trying anyways.':
+        "「{name}」プロファイルは存在しませんが、それでも続行します。",
+    "Exiting due to {code}: {message}": "{code} が原因で終了します: {message}",
+    "Successfully purged minikube directory located at - [{directory}]":
+        "[{directory}] にある minikube ディレクトリーの削除に成功しました",
+}
+
+STATUS_TEMPLATE = ("{{.Name}}\ntype: Control Plane\nhost: {{.Host}}\nkubelet: {{.Kubelet}}\n"
+                   "apiserver: {{.APIServer}}\nkubeconfig: {{.Kubeconfig}}\n"
+                   "{{- if .TimeToStop }}\ntimeToStop: {{.TimeToStop}}\n{{- end }}\n"
+                   "{{- if .DockerEnv }}\ndocker-env: {{.DockerEnv}}\n{{- end }}\n"
+                   "{{- if .PodManEnv }}\npodman-env: {{.PodManEnv}}\n{{- end }}\n\n")
+
+
+class MinikubeExit(Exception):
+    def __init__(self, status: int):
+        super().__init__(status)
+        self.status = status
+
+
+# -- output ------------------------------------------------------------------------------------
+def wants_color(ctx, stream) -> bool:
+    """minikube's rule: MINIKUBE_IN_STYLE decides, else a colour TERM on a terminal."""
+    if ALWAYS_EMOJI:
+        return True
+    override = ctx.env.get("MINIKUBE_IN_STYLE", "")
+    if override in ("1", "t", "T", "TRUE", "true", "True"):
+        return True
+    if override in ("0", "f", "F", "FALSE", "false", "False"):
+        return False
+    if "color" not in ctx.env.get("TERM", "") and not any(
+            word in ctx.env.get("COLORTERM", "") for word in ("truecolor", "24bit", "yes")):
+        return False
+    return terminal_columns(ctx, stream) is not None
+
+
+def wants_japanese(env: dict) -> bool:
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(name)
+        if value:
+            return value.split(".")[0].split("_")[0].split("-")[0] == "ja"
+    return False
+
+
+class Out:
+    """minikube's ``out`` package: styled, translated lines on stdout or stderr."""
+
+    def __init__(self, ctx, stdout: TextIO, stderr: TextIO):
+        self.ctx = ctx
+        self.stdout = stdout
+        self.stderr = stderr
+        self.japanese = wants_japanese(ctx.env)
+
+    def text(self, template: str, **values) -> str:
+        if self.japanese and template in JAPANESE:
+            template = JAPANESE[template]
+        return template.format(**values)
+
+    def step(self, style: str, template: str, *, to_stderr: bool = False, **values) -> None:
+        stream = self.stderr if to_stderr else self.stdout
+        emoji, plain = STYLES[style]
+        prefix = emoji if wants_color(self.ctx, stream) else plain
+        stream.write(prefix + self.text(template, **values) + "\n")
+        stream.flush()
+
+    def line(self, text: str = "", *, to_stderr: bool = False) -> None:
+        stream = self.stderr if to_stderr else self.stdout
+        stream.write(text + "\n")
+        stream.flush()
+
+    def exit_message(self, reason_id: str, message: str, status: int) -> None:
+        """``exit.Message``: a blank line, the failure on stderr, a blank line, then exit."""
+        self.line()
+        self.step("failure", "Exiting due to {code}: {message}", to_stderr=True, code=reason_id,
+                  message=message)
+        self.line()
+        raise MinikubeExit(status)
+
+    def profile_not_found(self, profile: str = PROFILE_NAME) -> None:
+        self.step("shrug", 'Profile "{cluster}" not found. Run "minikube profile list" to view all '
+                  "profiles.", cluster=profile)
+        self.step("workaround", 'To start a cluster, run: "{command}"',
+                  command=example_command(profile, "start"))
+        raise MinikubeExit(EXIT_GUEST_NOT_FOUND)
+
+
+def example_command(profile: str, action: str) -> str:
+    return f"minikube {action}" if profile == PROFILE_NAME else f"minikube {action} -p {profile}"
+
+
+# -- the command tree --------------------------------------------------------------------------
+def _flag(name: str, kind: str, default, usage: str, shorthand: str = "") -> Flag:
+    return Flag(name, kind, shorthand, default, usage=usage)
+
+
+GLOBAL_FLAGS = [
+    _flag("profile", "string", PROFILE_NAME, "The name of the minikube VM being used. This can be "
+          "set to allow having multiple instances of minikube independently.", "p"),
+    _flag("bootstrapper", "string", "kubeadm", "The name of the cluster bootstrapper that will set "
+          "up the Kubernetes cluster.", "b"),
+    _flag("user", "string", "", "Specifies the user executing the operation. Useful for auditing "
+          "operations executed by 3rd party tools. Defaults to the operating system username."),
+    _flag("skip-audit", "bool", False, "Skip recording the current command in the audit logs."),
+    _flag("rootless", "bool", False, "Force to use rootless driver (docker and podman driver only)"),
+    _flag("add_dir_header", "bool", False, ""),
+    _flag("alsologtostderr", "bool", False, ""),
+    _flag("log_backtrace_at", "string", ":0", ""),
+    _flag("log_dir", "string", "", ""),
+    _flag("log_file", "string", "", ""),
+    _flag("log_file_max_size", "int", 1800, ""),
+    _flag("logtostderr", "bool", False, ""),
+    _flag("one_output", "bool", False, ""),
+    _flag("skip_headers", "bool", False, ""),
+    _flag("skip_log_headers", "bool", False, ""),
+    _flag("stderrthreshold", "string", "2", ""),
+    _flag("v", "int", 0, "", "v"),
+    _flag("vmodule", "string", "", ""),
+]
+
+VERSION_FLAGS = [
+    _flag("components", "bool", False, "list versions of all components included with minikube. "
+          "(the cluster must be running)"),
+    _flag("output", "string", "", "One of 'yaml' or 'json'.", "o"),
+    _flag("short", "bool", False, "Print just the version number."),
+]
+STATUS_FLAGS = [
+    _flag("format", "string", STATUS_TEMPLATE,
+          "Go template format string for the status output.  The format for Go templates can be "
+          "found here: https://pkg.go.dev/text/template\nFor the list accessible variables for "
+          "the template, see the struct values here: "
+          "https://pkg.go.dev/k8s.io/minikube/cmd/minikube/cmd#Status", "f"),
+    _flag("layout", "string", "nodes", "output layout (EXPERIMENTAL, JSON only): 'nodes' or "
+          "'cluster'", "l"),
+    _flag("node", "string", "", "The node to check status for. Defaults to control plane. Leave "
+          "blank with default format for status on all nodes.", "n"),
+    _flag("output", "string", "text", "minikube status --output OUTPUT. json, text", "o"),
+    _flag("watch", "duration", "1s", "Continuously listing/getting the status with optional "
+          "interval duration.", "w"),
+]
+IP_FLAGS = [_flag("node", "string", "", "The node to get IP. Defaults to the primary control "
+                  "plane.", "n")]
+STOP_FLAGS = [
+    _flag("all", "bool", False, "Set flag to stop all profiles (clusters)"),
+    _flag("cancel-scheduled", "bool", False, "cancel any existing scheduled stop requests"),
+    _flag("keep-context-active", "bool", False, "keep the kube-context active after cluster is "
+          "stopped. Defaults to false."),
+    _flag("output", "string", "text", "Format to print stdout in. Options include: [text,json]",
+          "o"),
+    _flag("schedule", "duration", "0s", "Set flag to stop cluster after a set amount of time "
+          "(e.g. --schedule=5m)"),
+]
+DELETE_FLAGS = [
+    _flag("all", "bool", False, "Set flag to delete all profiles"),
+    _flag("output", "string", "text", "Format to print stdout in. Options include: [text,json]",
+          "o"),
+    _flag("purge", "bool", False, "Set this flag to delete the '.minikube' folder from your user "
+          "directory."),
+]
+_START_FLAG_SPECS = (
+    "force:bool interactive:bool dry-run:bool cpus:string memory:string disk-size:string "
+    "download-only:bool cache-images:bool iso-url:stringSlice base-image:string keep-context:bool "
+    "embed-certs:bool container-runtime:string:c mount:bool mount-string:string addons:stringSlice "
+    "cri-socket:string network-plugin:string enable-default-cni:bool cni:string wait:stringSlice "
+    "wait-timeout:duration native-ssh:bool auto-update-drivers:bool install-addons:bool ha:bool "
+    "nodes:int:n preload:bool no-kubernetes:bool delete-on-failure:bool force-systemd:bool "
+    "network:string output:string:o trace:string extra-disks:int cert-expiration:duration "
+    "binary-mirror:string disable-optimizations:bool disable-metrics:bool static-ip:string "
+    "gpus:string:g auto-pause-interval:duration kubernetes-version:string namespace:string "
+    "extra-config:stringArray feature-gates:string dns-domain:string apiserver-port:int "
+    "apiserver-name:string apiserver-names:stringSlice apiserver-ips:stringSlice driver:string:d "
+    "vm-driver:string vm:bool listen-address:string ports:stringSlice subnet:string "
+    "insecure-registry:stringSlice registry-mirror:stringSlice image-repository:string "
+    "image-mirror-country:string service-cluster-ip-range:string docker-env:stringArray "
+    "docker-opt:stringArray"
+)
+START_FLAGS = [Flag(parts[0], parts[1], parts[2] if len(parts) > 2 else "",
+                    True if parts[0] in ("install-addons", "preload", "embed-certs",
+                                         "cache-images", "interactive") and parts[1] == "bool"
+                    else None)
+               for parts in (spec.split(":") for spec in _START_FLAG_SPECS.split())]
+
+SHORT_DESCRIPTIONS = {
+    "start": "Starts a local Kubernetes cluster",
+    "status": "Gets the status of a local Kubernetes cluster",
+    "stop": "Stops a running local Kubernetes cluster",
+    "delete": "Deletes a local Kubernetes cluster",
+    "dashboard": "Access the Kubernetes dashboard running within the minikube cluster",
+    "pause": "pause Kubernetes",
+    "unpause": "unpause Kubernetes",
+    "docker-env": "Provides instructions to point your terminal's docker-cli to the Docker Engine "
+                  "inside minikube. (Useful for building docker images directly inside minikube)",
+    "podman-env": "Configure environment to use minikube's Podman service",
+    "cache": "Manage cache for images",
+    "image": "Manage images",
+    "addons": "Enable or disable a minikube addon",
+    "config": "Modify persistent configuration values",
+    "profile": "Get or list the current profiles (clusters)",
+    "update-context": "Update kubeconfig in case of an IP or port change",
+    "service": "Returns a URL to connect to a service",
+    "tunnel": "Connect to LoadBalancer services",
+    "mount": "Mounts the specified directory into minikube",
+    "ssh": "Log into the minikube environment (for debugging)",
+    "kubectl": "Run a kubectl binary matching the cluster version",
+    "node": "Add, remove, or list additional nodes",
+    "cp": "Copy the specified file into minikube",
+    "ssh-key": "Retrieve the ssh identity key path of the specified node",
+    "ssh-host": "Retrieve the ssh host key of the specified node",
+    "ip": "Retrieves the IP address of the specified node",
+    "logs": "Returns logs to debug a local Kubernetes cluster",
+    "update-check": "Print current and latest version number",
+    "version": "Print the version of minikube",
+    "options": "Show a list of global command-line options (applies to all commands).",
+    "completion": "Generate command completion for a shell",
+    "license": "Outputs the licenses of dependencies to a directory",
+}
+LONG_DESCRIPTIONS = {
+    "minikube": "minikube provisions and manages local Kubernetes clusters optimized for "
+                "development workflows.",
+    "version": "Print the version of minikube.",
+    "status": "Gets the status of a local Kubernetes cluster.\n\tExit status contains the status of "
+              "minikube's VM, cluster and Kubernetes encoded on it's bits in this order from right "
+              "to left.\n\tEg: 7 meaning: 1 (for minikube NOK) + 2 (for cluster NOK) + 4 (for "
+              "Kubernetes NOK)",
+    "ip": "Retrieves the IP address of the specified node, and writes it to STDOUT.",
+    "stop": "Stops a local Kubernetes cluster. This command stops the underlying VM or container, "
+            "but keeps user data intact. The cluster can be started again with the \"start\" "
+            "command.",
+    "delete": "Deletes a local Kubernetes cluster. This command deletes the VM, and removes all\n"
+              "associated files.",
+}
+COMMAND_GROUPS = [
+    ("Basic Commands:", ["start", "status", "stop", "delete", "dashboard", "pause", "unpause"]),
+    ("Images Commands:", ["docker-env", "podman-env", "cache", "image"]),
+    ("Configuration and Management Commands:", ["addons", "config", "profile", "update-context"]),
+    ("Networking and Connectivity Commands:", ["service", "tunnel"]),
+    ("Advanced Commands:", ["mount", "ssh", "kubectl", "node", "cp"]),
+    ("Troubleshooting Commands:", ["ssh-key", "ssh-host", "ip", "logs", "update-check", "version",
+                                   "options"]),
+]
+
+
+def _help_for(name: str):
+    def render(command_: Command, ctx) -> str:
+        return templater_help(command_, LONG_DESCRIPTIONS.get(name, command_.short))
+    return render
+
+
+def _build_tree() -> Command:
+    root = Command("minikube", persistent_flags=GLOBAL_FLAGS, help_text=_help_for("minikube"),
+                   groups=COMMAND_GROUPS)
+    local_flags = {"version": VERSION_FLAGS, "status": STATUS_FLAGS, "ip": IP_FLAGS,
+                   "stop": STOP_FLAGS, "delete": DELETE_FLAGS, "start": START_FLAGS}
+    for name in sorted(SHORT_DESCRIPTIONS):
+        root.add(Command(name, short=SHORT_DESCRIPTIONS[name], run=_not_simulated,
+                         flags=local_flags.get(name, []), help_text=_help_for(name)))
+    root.add(Command("generate-docs", run=_not_simulated, hidden=True))
+    root.add(Command("help", run=_help, hidden=True))
+    return root
+
+
+def _not_simulated(invocation: Invocation) -> int:
+    out = Out(invocation.ctx, invocation.stdout, invocation.stderr)
+    out.line(f'Error: unknown command "{invocation.command.name}" for "minikube"', to_stderr=True)
+    out.line("Run 'minikube --help' for usage.", to_stderr=True)
+    return EXIT_USAGE
+
+
+def _help(invocation: Invocation) -> int:
+    try:
+        target, _rest = MINIKUBE.find(invocation.args)
+    except UnknownCommand:
+        target = ROOT
+    _write_help(target, invocation.ctx, invocation.stdout)
+    return 0
+
+
+def _write_help(target: Command, ctx, stdout: TextIO) -> None:
+    stdout.write(wrap_help(target.help_text(target, ctx), terminal_columns(ctx, stdout)))
+
+
+ROOT = _build_tree()
+MINIKUBE = CommandLine(ROOT, sort_suggestions=True)
+
+
+def implement(name: str):
+    def register(function):
+        ROOT.find_child(name).run = function
+        return function
+    return register
+
+
+@command("minikube")
+def minikube(argv, stdin, stdout, stderr, ctx) -> int:
+    args = list(argv[1:])
+    try:
+        target, rest = MINIKUBE.find(args)
+    except UnknownCommand as unknown:
+        message = f'Error: unknown command "{unknown.name}" for "minikube"\n'
+        if unknown.suggestions:
+            message += "\nDid you mean this?\n" + "".join(f"\t{name}\n"
+                                                        for name in unknown.suggestions) + "\n"
+        stderr.write(message + "Run 'minikube --help' for usage.\n")
+        return EXIT_USAGE
+    try:
+        flags, positional, before_dash = MINIKUBE.parse(target, rest)
+    except FlagError as error:
+        stderr.write(f"Error: {error}\nSee '{target.path} --help' for usage.\n")
+        return EXIT_USAGE
+    if flags.get("help") or not target.runnable:
+        _write_help(target, ctx, stdout)
+        return 0
+    invocation = Invocation(target, positional, flags, before_dash, stdin, stdout, stderr, ctx)
+    try:
+        return target.run(invocation)
+    except MinikubeExit as exit_:
+        return exit_.status
+
+
+def _profile_flag(invocation: Invocation) -> str:
+    return invocation.flags.get("profile") or PROFILE_NAME
+
+
+def _read_profile(invocation: Invocation) -> dict:
+    """The profile as stored; an absent one for a profile name the simulation does not keep."""
+    if _profile_flag(invocation) != PROFILE_NAME:
+        return {"status": "Absent"}
+    with invocation.ctx.sandbox.transaction() as cluster:
+        return dict(cluster.profile)
+
+
+# -- version -----------------------------------------------------------------------------------
+@implement("version")
+def run_version(invocation: Invocation) -> int:
+    out = Out(invocation.ctx, invocation.stdout, invocation.stderr)
+    output = invocation.flags.get("output") or ""
+    data = {"commit": MINIKUBE_COMMIT, "minikubeVersion": MINIKUBE_VERSION}
+    if output == "":
+        if invocation.flags.get("short"):
+            out.line(MINIKUBE_VERSION)
+        else:
+            out.line(f"minikube version: {MINIKUBE_VERSION}")
+            out.line(f"commit: {MINIKUBE_COMMIT}")
+    elif output == "json":
+        out.line(json.dumps(data, separators=(",", ":")))
+    elif output == "yaml":
+        out.line(go_yaml(data))
+    else:
+        out.exit_message("MK_OUTPUT_USAGE", "error: --output must be 'yaml' or 'json'",
+                         EXIT_PROGRAM_ERROR)
+    return 0
+
+
+# -- status, ip --------------------------------------------------------------------------------
+def cluster_status(profile: dict) -> dict:
+    running = profile_status(profile) == "Running"
+    state = "Running" if running else "Stopped"
+    if running:
+        kubeconfig = "Configured" if has_kubeconfig_context(profile) else "Misconfigured"
+    else:
+        kubeconfig = "Stopped"
+    return {"Name": PROFILE_NAME, "Host": state, "Kubelet": state, "APIServer": state,
+            "Kubeconfig": kubeconfig, "Worker": False}
+
+
+def status_exit_code(status: dict) -> int:
+    code = 0
+    if status["Host"] != "Running":
+        code |= STATUS_HOST_NOT_RUNNING
+    if status["APIServer"] != "Running" or status["Kubelet"] != "Running":
+        code |= STATUS_CLUSTER_NOT_RUNNING
+    if status["Kubeconfig"] != "Configured":
+        code |= STATUS_KUBECONFIG_NOT_CONFIGURED
+    return code
+
+
+def render_status_template(template: str, status: dict) -> str:
+    """The subset of Go templates minikube's status format uses: fields and ``if`` blocks."""
+    def trim_markers(text: str) -> str:
+        text = re.sub(r"\s*\{\{-", "{{", text)
+        return re.sub(r"-\}\}\s*", "}}", text)
+
+    def conditional(match: re.Match) -> str:
+        return match.group(2) if status.get(match.group(1)) else ""
+
+    text = trim_markers(template)
+    text = re.sub(r"\{\{\s*if \.(\w+)\s*\}\}(.*?)\{\{\s*end\s*\}\}", conditional, text,
+                  flags=re.S)
+    return re.sub(r"\{\{\s*\.(\w+)\s*\}\}", lambda match: str(status.get(match.group(1), "")),
+                  text)
+
+
+@implement("status")
+def run_status(invocation: Invocation) -> int:
+    out = Out(invocation.ctx, invocation.stdout, invocation.stderr)
+    output = (invocation.flags.get("output") or "text").lower()
+    template = invocation.flags.get("format")
+    if output != "text" and template != STATUS_TEMPLATE:
+        out.exit_message("MK_USAGE", "Cannot use both --output and --format options", EXIT_USAGE)
+    profile = _read_profile(invocation)
+    if profile_status(profile) == "Absent":
+        out.profile_not_found(_profile_flag(invocation))
+    status = cluster_status(profile)
+    if output == "text":
+        invocation.stdout.write(render_status_template(template, status))
+    elif output == "json":
+        invocation.stdout.write(json.dumps(status, separators=(",", ":")))
+    else:
+        out.exit_message("MK_USAGE", f"invalid output format: {output}. Valid values: 'text', "
+                         "'json'", EXIT_USAGE)
+    invocation.stdout.flush()
+    return status_exit_code(status)
+
+
+@implement("ip")
+def run_ip(invocation: Invocation) -> int:
+    out = Out(invocation.ctx, invocation.stdout, invocation.stderr)
+    profile = _read_profile(invocation)
+    state = profile_status(profile)
+    if state == "Absent":
+        out.profile_not_found(_profile_flag(invocation))
+    if state != "Running":
+        out.step("shrug", "The control-plane node {name} host is not running: state={state}",
+                 name=PROFILE_NAME, state=state)
+        out.step("workaround", 'To start a cluster, run: "{command}"',
+                 command=example_command(PROFILE_NAME, "start"))
+        return EXIT_GUEST_NOT_RUNNING
+    out.line(profile.get("nodeIP", NODE_IP))
+    return 0
+
+
+# -- start -------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Pause:
+    """How long each phase of a start takes, in seconds (real or fake time)."""
+
+    short: float = 0.2
+    download: float = 1.1
+    create: float = 0.9
+    prepare: float = 0.4
+    certificates: float = 0.5
+    control_plane: float = 1.0
+    step: float = 0.35
+
+
+PAUSE = Pause()
+
+
+def _memory_mb(text: str | None) -> int:
+    if not text:
+        return MEMORY_MB
+    match = re.fullmatch(r"(\d+)\s*([a-zA-Z]*)", text.strip())
+    if not match:
+        return MEMORY_MB
+    number, unit = int(match.group(1)), match.group(2).lower()
+    if unit in ("g", "gb", "gi", "gib"):
+        return number * 1024
+    return number
+
+
+def _download_line(name: str, size: str, now: float, salt: str) -> str:
+    shown = name if len(name) <= 27 else name[:27] + "..."
+    speed = 4 + int.from_bytes(hashlib.sha256(f"{now}/{salt}".encode()).digest()[:2], "big") % 3000 / 100
+    counters = f"{size} / {size}"
+    return f"    > {shown}:  {counters}  100.00% {f'{speed:.2f} MiB/s'[:7]}"
+
+
+def _environment_lines(out: Out, env: dict) -> None:
+    for key in sorted(env):
+        if key.startswith("MINIKUBE_") or key == "KUBECONFIG":
+            out.step("option", "{key}={value}", key=key, value=env[key])
+
+
+@implement("start")
+def run_start(invocation: Invocation) -> int:
+    ctx = invocation.ctx
+    out = Out(ctx, invocation.stdout, invocation.stderr)
+    flags = invocation.flags
+    if _profile_flag(invocation) != PROFILE_NAME:
+        out.exit_message("MK_USAGE", "the simulated environment has a single profile: "
+                         f"{PROFILE_NAME}", EXIT_USAGE)
+    with ctx.sandbox.transaction() as cluster:
+        state = profile_status(cluster.profile)
+        cached = images_cached(cluster.profile)
+    cpus = int(flags.get("cpus")) if (flags.get("cpus") or "").isdigit() else CPUS
+    memory = _memory_mb(flags.get("memory"))
+
+    out.step("happy", "minikube {version} on {platform}", version=MINIKUBE_VERSION,
+             platform=HOST_PLATFORM)
+    _environment_lines(out, ctx.env)
+    ctx.sleep(PAUSE.short)
+    if state == "Absent":
+        if flags.get("driver") or flags.get("vm-driver"):
+            out.step("sparkle", "Using the {driver} driver based on user configuration",
+                     driver="docker")
+        else:
+            out.step("sparkle", "Automatically selected the {driver} driver. Other choices: "
+                     "{alternates}", driver="docker", alternates="none, ssh")
+        out.step("notice", "Using {driver_name} driver with root privileges", driver_name="Docker")
+    else:
+        out.step("sparkle", "Using the {driver} driver based on existing profile", driver="docker")
+    ctx.sleep(PAUSE.short)
+    out.step("thumbs_up", 'Starting "{node}" {role} node in "{cluster}" cluster', node=PROFILE_NAME,
+             role="primary control-plane", cluster=PROFILE_NAME)
+    ctx.sleep(PAUSE.short)
+    out.step("pulling", "Pulling base image {version} ...", version=KICBASE_VERSION)
+    ctx.sleep(PAUSE.short)
+
+    if state == "Absent":
+        if not cached:
+            out.step("file_download", "Downloading Kubernetes {version} preload ...",
+                     version=KUBERNETES_VERSION)
+            ctx.sleep(PAUSE.download)
+            now = ctx.clock.now()
+            out.line(_download_line("preloaded-images-k8s-v18-v1.32.0-docker-overlay2-amd64.tar.lz4",
+                                    "333.57 MiB", now, "preload"))
+            ctx.sleep(PAUSE.download / 2)
+            out.line(_download_line("gcr.io/k8s-minikube/kicbase:v0.0.46", "500.31 MiB", now,
+                                    "kicbase"))
+            ctx.sleep(PAUSE.short)
+        out.step("starting_vm", "Creating {driver_name} {machine_type} (CPUs={cpus}, "
+                 "Memory={memory}MB) ...", driver_name="docker", machine_type="container",
+                 cpus=cpus, memory=memory)
+        ctx.sleep(PAUSE.create)
+    elif state == "Stopped":
+        out.step("restarting", 'Restarting existing {driver_name} {machine_type} for "{cluster}" '
+                 "...", driver_name="docker", machine_type="container", cluster=PROFILE_NAME)
+        ctx.sleep(PAUSE.create)
+    else:
+        out.step("running", 'Updating the running {driver_name} "{cluster}" {machine_type} ...',
+                 driver_name="docker", cluster=PROFILE_NAME, machine_type="container")
+        ctx.sleep(PAUSE.short)
+
+    out.step("docker", "Preparing Kubernetes {k8s_version} on {runtime} {runtime_version} ...",
+             k8s_version=KUBERNETES_VERSION, runtime="Docker", runtime_version=DOCKER_VERSION)
+    ctx.sleep(PAUSE.prepare)
+    control_plane_up = ctx.clock.now()
+    if state == "Absent":
+        out.step("sub_step", "Generating certificates and keys ...")
+        ctx.sleep(PAUSE.certificates)
+        out.step("sub_step", "Booting up control plane ...")
+        ctx.sleep(PAUSE.control_plane)
+        control_plane_up = ctx.clock.now()
+        out.step("sub_step", "Configuring RBAC rules ...")
+        ctx.sleep(PAUSE.step)
+        out.step("cni", "Configuring {name} (Container Networking Interface) ...",
+                 name="bridge CNI")
+        ctx.sleep(PAUSE.step)
+    out.step("health_check", "Verifying Kubernetes components...")
+    ctx.sleep(PAUSE.step)
+    out.step("option", "Using image {image}", image="gcr.io/k8s-minikube/storage-provisioner:v5")
+    ctx.sleep(PAUSE.step)
+
+    with ctx.sandbox.transaction() as cluster:
+        timeline = StartTimeline(control_plane_up=control_plane_up, finished=cluster.now)
+        current = profile_status(cluster.profile)
+        if current == "Absent":
+            start_cluster(cluster, timeline)
+        elif current == "Stopped":
+            restart_cluster(cluster, timeline)
+        elif not has_kubeconfig_context(cluster.profile):
+            cluster.state.minikube = {**cluster.profile, "kubeconfigContext": True}
+        if memory != MEMORY_MB or cpus != CPUS:
+            cluster.state.minikube = {**cluster.profile, "cpus": cpus, "memoryMB": memory}
+    out.step("addon_enable", "Enabled addons: {addons}",
+             addons="storage-provisioner, default-storageclass")
+    out.step("ready", 'Done! kubectl is now configured to use "{name}" cluster and "{ns}" '
+             "namespace by default", name=PROFILE_NAME, ns="default")
+    return 0
+
+
+# -- stop, delete ------------------------------------------------------------------------------
+@implement("stop")
+def run_stop(invocation: Invocation) -> int:
+    ctx = invocation.ctx
+    out = Out(ctx, invocation.stdout, invocation.stderr)
+    profile = _read_profile(invocation)
+    state = profile_status(profile)
+    if state == "Absent":
+        out.profile_not_found(_profile_flag(invocation))
+    out.step("stopping", 'Stopping node "{name}"  ...', name=PROFILE_NAME)
+    ctx.sleep(PAUSE.short)
+    if state == "Running":
+        out.step("shutdown", 'Powering off "{profile_name}" via SSH ...', profile_name=PROFILE_NAME)
+        ctx.sleep(PAUSE.create * 2)
+    with ctx.sandbox.transaction() as cluster:
+        if profile_status(cluster.profile) != "Absent":
+            stop_cluster(cluster, keep_context=bool(invocation.flags.get("keep-context-active")))
+    out.step("stopped", "{count} node stopped.", count=1)
+    return 0
+
+
+@implement("delete")
+def run_delete(invocation: Invocation) -> int:
+    ctx = invocation.ctx
+    out = Out(ctx, invocation.stdout, invocation.stderr)
+    if invocation.args:
+        out.exit_message("MK_USAGE", "Usage: minikube delete", EXIT_USAGE)
+    profile = _read_profile(invocation)
+    home = ctx.env.get("HOME", "/home/learner")
+    if profile_status(profile) == "Absent":
+        out.step("meh", '"{name}" profile does not exist, trying anyways.', to_stderr=True,
+                 name=PROFILE_NAME)
+    else:
+        out.step("deleting_host", 'Deleting "{profile_name}" in {driver_name} ...',
+                 profile_name=PROFILE_NAME, driver_name="docker")
+        ctx.sleep(PAUSE.short)
+        out.step("deleting_host", 'Deleting container "{name}" ...', name=PROFILE_NAME)
+        ctx.sleep(PAUSE.create)
+        out.step("deleting_host", "Removing {directory} ...",
+                 directory=f"{home}/.minikube/machines/{PROFILE_NAME}")
+        ctx.sleep(PAUSE.short)
+    with ctx.sandbox.transaction() as cluster:
+        if profile_status(cluster.profile) != "Absent":
+            delete_cluster(cluster)
+        if invocation.flags.get("purge"):
+            cluster.state.minikube = {"status": "Absent"}
+    out.step("deleted", 'Removed all traces of the "{name}" cluster.', name=PROFILE_NAME)
+    if invocation.flags.get("purge"):
+        out.step("deleted", "Successfully purged minikube directory located at - [{directory}]",
+                 directory=f"{home}/.minikube")
+    return 0
+
+
+__all__ = ["minikube", "ROOT", "MINIKUBE", "Out", "cluster_status", "status_exit_code",
+           "render_status_template"]
