@@ -26,7 +26,7 @@ from pathlib import Path
 import websockets
 
 ROOT = Path(__file__).resolve().parent.parent
-PROMPT_END = "$ "
+PROMPT_END = ":~$"
 
 
 def free_port() -> int:

@@ -44,10 +44,16 @@ def _read_command(session: PromptSession, shell) -> str:
     return text
 
 
+def _attach_to_pty() -> None:
+    """Fresh UTF-8 streams on fds 0–2, which are the pty now, whatever they were at start-up."""
+    sys.stdin = open(0, "r", encoding="utf-8", errors="replace", closefd=False)
+    sys.stdout = open(1, "w", encoding="utf-8", errors="replace", buffering=1, closefd=False)
+    sys.stderr = open(2, "w", encoding="utf-8", errors="replace", buffering=1, closefd=False)
+
+
 def run_terminal(state_fd: int, lang: str) -> int:
     """Serve one terminal until the learner leaves; return the shell's exit status."""
-    sys.stdout.reconfigure(encoding="utf-8", errors="replace", line_buffering=True)
-    sys.stderr.reconfigure(encoding="utf-8", errors="replace", line_buffering=True)
+    _attach_to_pty()
     backend = SideChannelBackend.from_fd(state_fd)
     logging.basicConfig(handlers=[SideChannelLogHandler(backend)], force=True)
     status = _interact(new_shell(backend, RealClock(), lang=lang, interactive=True))

@@ -57,6 +57,7 @@ class PtySession:
         self._pty_closed = asyncio.Event()
         self._process_ended = asyncio.Event()
         self._tasks: list[asyncio.Task] = []
+        self._closing = False
         self._pidfd: int | None = None
         self.pid: int | None = None
         self.fd: int | None = None
@@ -164,12 +165,14 @@ class PtySession:
         self._output_ready.set()
         await self._tasks[1]
         status = await self._tasks[0]
-        await self._on_exit(ABNORMAL_EXIT if status is None else status)
+        if not self._closing:
+            await self._on_exit(ABNORMAL_EXIT if status is None else status)
 
     async def close(self) -> None:
         """End the sandbox process and everything it started; reap it; free the pty."""
         if self.pid is None:
             return
+        self._closing = True
         for sig in (signal.SIGHUP, signal.SIGTERM, signal.SIGKILL):
             if self._process_ended.is_set():
                 break

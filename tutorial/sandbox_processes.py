@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import socket
 import subprocess
 import sys
@@ -31,18 +32,21 @@ def sandbox_environment() -> dict[str, str]:
         "TERM": "xterm-256color",
         "PYTHONIOENCODING": "utf-8",
         "PYTHONDONTWRITEBYTECODE": "1",
+        # The shell asks nothing of the terminal: no cursor-position round trips before a prompt.
+        "PROMPT_TOOLKIT_NO_CPR": "1",
     }
 
 
 class DirectSpawner:
     async def spawn(self, state_socket: socket.socket, lang: str, rows: int, cols: int) -> tuple[int, int]:
         fd = state_socket.fileno()
+        os.set_inheritable(fd, True)
         process = PtyProcess.spawn(
             [sys.executable, "-m", "cluster_engine", "shell", "--state-fd", str(fd), "--lang", lang],
             cwd="/", env=sandbox_environment(), dimensions=(rows, cols), pass_fds=(fd,),
             preexec_fn=limit_sandbox_process)
-        process.closed = True  # the session owns the fd and the reaping from here on
-        return process.pid, process.fd
+        process.closed = True  # the session reaps the child and closes its own copy of the fd
+        return process.pid, os.dup(process.fd)
 
 
 class ZygoteError(Exception):
@@ -71,7 +75,8 @@ class ZygoteSpawner:
         loop = asyncio.get_running_loop()
         socket.send_fds(self._control, [json.dumps(request).encode()], [state_socket.fileno()])
         answered = loop.create_future()
-        loop.add_reader(self._control.fileno(), answered.set_result, None)
+        loop.add_reader(self._control.fileno(),
+                        lambda: answered.done() or answered.set_result(None))
         try:
             await asyncio.wait_for(answered, timeout=10)
         finally:

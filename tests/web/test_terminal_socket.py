@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import time
 from pathlib import Path
 
@@ -24,6 +25,8 @@ from tutorial.sandboxes import reset_sandboxes
 pytestmark = pytest.mark.django_db(transaction=True)
 
 ORIGIN = b"http://127.0.0.1:8000"
+#: The end of the prompt as prompt_toolkit draws it (the trailing space is a cursor move).
+PROMPT = ":~$"
 
 
 @database_sync_to_async
@@ -40,6 +43,11 @@ def give_session_a_started_cluster(session_key: str) -> int:
     sandbox, _ = Sandbox.objects.update_or_create(
         session_key=session_key, defaults={"state": backend.state_json})
     return sandbox.pk
+
+
+def plain(screen: str) -> str:
+    """Terminal output without escape sequences and carriage returns."""
+    return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", screen).replace("\r", "")
 
 
 def sandbox_children() -> set[int]:
@@ -76,14 +84,23 @@ class Terminal:
         return connected
 
     async def read_until(self, text: str, timeout: float = 15, since: int = 0) -> str:
+        await self._receive_while(lambda: text not in self.screen[since:], text, timeout)
+        return self.screen
+
+    async def next_notice(self, timeout: float = 15) -> str:
+        seen = len(self.notices)
+        await self._receive_while(lambda: len(self.notices) == seen, "a notice", timeout)
+        return self.notices[-1]
+
+    async def _receive_while(self, waiting, what: str, timeout: float) -> None:
         deadline = asyncio.get_running_loop().time() + timeout
-        while text not in self.screen[since:]:
+        while waiting():
             remaining = deadline - asyncio.get_running_loop().time()
             if remaining <= 0:
-                raise AssertionError(f"{text!r} never appeared; the screen shows:\n{self.screen}")
+                raise AssertionError(f"{what!r} never appeared; the screen shows:\n{self.screen}")
             message = await self.socket.receive_output(timeout=remaining)
             if message["type"] == "websocket.close":
-                raise AssertionError(f"socket closed before {text!r}; screen:\n{self.screen}")
+                raise AssertionError(f"socket closed before {what!r}; screen:\n{self.screen}")
             kind, payload = json.loads(message["text"])
             if kind == "stdout":
                 self.screen += payload
@@ -93,7 +110,6 @@ class Terminal:
             elif kind == "exit":
                 self.exit_status = payload
                 self.screen += f"[exit {payload}]"
-        return self.screen
 
     async def run(self, command: str, until: str) -> str:
         start = len(self.screen)
@@ -110,9 +126,9 @@ async def test_a_learner_starts_minikube_and_reads_the_node_table():
     await give_session_a_started_cluster(session_key)
     terminal = Terminal(session_key)
     assert await terminal.connect()
-    await terminal.read_until("$ ")
-    output = await terminal.run("kubectl get nodes", "v1.32.0")
-    lines = [line.rstrip() for line in output.replace("\r", "").splitlines()]
+    await terminal.read_until(PROMPT)
+    output = plain(await terminal.run("kubectl get nodes", "v1.32.0"))
+    lines = [line.rstrip() for line in output.splitlines()]
     header = next(line for line in lines if line.startswith("NAME"))
     assert header.split() == ["NAME", "STATUS", "ROLES", "AGE", "VERSION"]
     row = lines[lines.index(header) + 1].split()
@@ -123,7 +139,7 @@ async def test_a_learner_starts_minikube_and_reads_the_node_table():
 async def test_minikube_start_runs_for_real_in_the_terminal():
     terminal = Terminal(await new_session())
     assert await terminal.connect()
-    await terminal.read_until("$ ")
+    await terminal.read_until(PROMPT)
     await terminal.run("minikube start", "Done! kubectl is now configured")
     output = await terminal.run("kubectl get nodes", "v1.32.0")
     assert "minikube   Ready    control-plane" in output
@@ -144,7 +160,7 @@ async def test_closing_the_socket_ends_the_sandbox_process():
     before = sandbox_children()
     terminal = Terminal(await new_session())
     assert await terminal.connect()
-    await terminal.read_until("$ ")
+    await terminal.read_until(PROMPT)
     (pid,) = sandbox_children() - before
     environment = Path(f"/proc/{pid}/environ").read_bytes().decode()
     assert settings.SECRET_KEY not in environment
@@ -160,7 +176,7 @@ async def test_closing_the_socket_ends_the_sandbox_process():
 async def test_exit_ends_the_shell_and_reports_the_status():
     terminal = Terminal(await new_session())
     assert await terminal.connect()
-    await terminal.read_until("$ ")
+    await terminal.read_until(PROMPT)
     await terminal.run("exit 3", "[exit 3]")
     assert terminal.exit_status == 3
 
@@ -170,19 +186,19 @@ async def test_the_cluster_survives_a_reload_and_another_session_gets_its_own():
     await give_session_a_started_cluster(session_key)
     first = Terminal(session_key)
     assert await first.connect()
-    await first.read_until("$ ")
+    await first.read_until(PROMPT)
     await first.run("minikube stop", "1 node stopped.")
     await first.close()
 
     reloaded = Terminal(session_key)
     assert await reloaded.connect()
-    await reloaded.read_until("$ ")
+    await reloaded.read_until(PROMPT)
     assert "host: Stopped" in await reloaded.run("minikube status", "kubeconfig:")
     await reloaded.close()
 
     stranger = Terminal(await new_session())
     assert await stranger.connect()
-    await stranger.read_until("$ ")
+    await stranger.read_until(PROMPT)
     assert 'Profile "minikube" not found' in await stranger.run("minikube status", "minikube start")
     await stranger.close()
 
@@ -192,14 +208,58 @@ async def test_an_admin_reset_reaches_the_connected_learner():
     sandbox_id = await give_session_a_started_cluster(session_key)
     terminal = Terminal(session_key, lang="ja")
     assert await terminal.connect()
-    await terminal.read_until("$ ")
+    await terminal.read_until(PROMPT)
     await terminal.run("kubectl get nodes", "v1.32.0")
-    mark = len(terminal.screen)
     await database_sync_to_async(reset_sandboxes)([sandbox_id])
-    await terminal.read_until("$ ", since=mark)
-    assert terminal.notices
+    assert "管理者" in await terminal.next_notice()
+    await terminal.read_until(PROMPT, since=len(terminal.screen))
     output = await terminal.run("kubectl get nodes", "was refused")
     assert "The connection to the server localhost:8080 was refused" in output
     fresh = await database_sync_to_async(Sandbox.objects.get)(pk=sandbox_id)
     assert SandboxState.from_json(fresh.state).object_count() == 0
+    await terminal.close()
+
+
+async def test_line_editing_history_and_ctrl_c_behave_like_a_terminal():
+    terminal = Terminal(await new_session())
+    assert await terminal.connect()
+    await terminal.read_until(PROMPT)
+    await terminal.run("echo first-line", "first-line\r\n")
+    mark = len(terminal.screen)
+    await terminal.socket.send_to(text_data=json.dumps(["stdin", "\x1b[A\r"]))
+    await terminal.read_until("first-line\r\n", since=mark)
+    mark = len(terminal.screen)
+    await terminal.socket.send_to(text_data=json.dumps(["stdin", "not-run-at-all\x03"]))
+    await terminal.read_until("^C", since=mark)
+    output = await terminal.run("echo after-$?", "after-")
+    assert "command not found" not in terminal.screen
+    assert "not-run-at-all" not in output
+    await terminal.close()
+
+
+async def test_japanese_text_survives_the_round_trip_through_the_pty():
+    terminal = Terminal(await new_session(), lang="ja")
+    assert await terminal.connect()
+    await terminal.read_until(PROMPT)
+    output = await terminal.run("echo こんにちは、クラスター", "こんにちは、クラスター\r\n")
+    assert "\ufffd" not in output
+    await terminal.close()
+
+
+async def test_resize_reaches_the_pty():
+    import fcntl
+    import struct
+    import termios
+
+    before = sandbox_children()
+    terminal = Terminal(await new_session())
+    assert await terminal.connect()
+    await terminal.read_until(PROMPT)
+    await terminal.socket.send_to(text_data=json.dumps(["resize", 40, 132]))
+    await terminal.run("echo resized", "resized\r\n")
+    (pid,) = sandbox_children() - before
+    tty = os.readlink(f"/proc/{pid}/fd/0")
+    with open(tty, "rb", buffering=0) as slave:
+        rows, cols, _, _ = struct.unpack("HHHH", fcntl.ioctl(slave, termios.TIOCGWINSZ, b"\0" * 8))
+    assert (rows, cols) == (40, 132)
     await terminal.close()
