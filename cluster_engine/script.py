@@ -1,7 +1,8 @@
 """Scripted mode: shell lines run as if typed, printed as a transcript.
 
 ``python -m cluster_engine script [--seed N] [--fake-clock] FILE|-`` prints each command after a
-``$ `` prompt, then its output (stdout and stderr in the order written). With the fake clock, time
+``$ `` prompt, then its output (stdout and stderr in the order written); output that does not end
+with a newline is followed by one, so every prompt starts a line. With the fake clock, time
 stands still except where a command waits (``sleep``, ``minikube start``), so the same seed and
 script always give the same transcript. Transcript tests and lesson checks run on this.
 """
@@ -26,12 +27,15 @@ class _OrderedOutput(io.TextIOBase):
 
     def __init__(self, sink: TextIO):
         self._sink = sink
+        self.at_line_start = True
 
     def writable(self) -> bool:
         return True
 
     def write(self, text: str) -> int:
-        self._sink.write(text)
+        if text:
+            self._sink.write(text)
+            self.at_line_start = text.endswith("\n")
         return len(text)
 
     def flush(self) -> None:
@@ -47,6 +51,8 @@ def run_script(lines: Iterable[str], out: TextIO, clock: Clock, seed: int = 0, l
     pending = ""
     for raw in lines:
         line = raw.rstrip("\n")
+        if not sink.at_line_start:
+            sink.write("\n")
         out.write(f"{CONTINUATION_PROMPT if pending else PROMPT}{line}\n")
         pending = f"{pending}\n{line}" if pending else line
         if not shell.is_complete(pending):

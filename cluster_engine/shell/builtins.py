@@ -436,7 +436,6 @@ This terminal is a bash shell on a machine where Minikube runs a small Kubernete
 
   kubectl ...        work with the cluster, for example: kubectl get pods
   minikube ...       start, stop and inspect the cluster, for example: minikube status
-  curl URL           fetch a web address, such as an app you exposed (coming soon)
   echo, export, env  the shell basics: print text, set variables, list the environment
   clear              clear the screen
   exit               end this terminal session
@@ -451,7 +450,6 @@ Tip: each step of the lesson on the left has run buttons that send its commands 
 
   kubectl ...        クラスターを操作します。例: kubectl get pods
   minikube ...       クラスターの起動・停止・状態確認をします。例: minikube status
-  curl URL           Web アドレスにアクセスします。公開したアプリの確認などに使います (近日対応)
   echo, export, env  シェルの基本です。文字を表示し、変数を設定し、環境変数を一覧します
   clear              画面を消去します
   exit               このターミナルのセッションを終了します

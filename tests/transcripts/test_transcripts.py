@@ -4,7 +4,7 @@ Each ``*.transcript`` file holds ``$ command`` lines (``> `` for continuation li
 output expected after each, stdout and stderr in the order written. ``{{regex}}`` inside an expected
 line matches a generated part (a name suffix, a port); slashes are common in kubectl output,
 so they stay literal. Leading ``#`` lines are comments;
-``# seed: N`` picks the random seed. Every file runs in scripted mode with the fake clock.
+``# seed: N`` picks the random seed and ``# lang: ja`` the terminal's language. Every file runs in scripted mode with the fake clock.
 """
 
 from __future__ import annotations
@@ -21,17 +21,18 @@ from cluster_engine.script import CONTINUATION_PROMPT, PROMPT, run_script
 TRANSCRIPTS = sorted(Path(__file__).parent.glob("*.transcript"))
 
 
-def parse_transcript(text: str) -> tuple[int, list[str], list[str]]:
-    """The seed, the input lines, and the whole expected transcript as lines."""
+def parse_transcript(text: str) -> tuple[dict, list[str], list[str]]:
+    """The settings (seed, lang), the input lines, and the whole expected transcript as lines."""
     lines = text.splitlines()
-    seed = 0
+    settings = {"seed": 0, "lang": "en"}
     while lines and lines[0].startswith("#"):
-        if match := re.match(r"#\s*seed:\s*(\d+)", lines[0]):
-            seed = int(match.group(1))
+        if match := re.match(r"#\s*(seed|lang):\s*(\S+)", lines[0]):
+            key, value = match.groups()
+            settings[key] = int(value) if key == "seed" else value
         lines.pop(0)
     commands = [line[len(PROMPT):] for line in lines
                 if line.startswith(PROMPT) or line.startswith(CONTINUATION_PROMPT)]
-    return seed, commands, lines
+    return settings, commands, lines
 
 
 def line_pattern(expected: str) -> re.Pattern:
@@ -60,8 +61,8 @@ def test_line_pattern_matches_braced_regex_and_everything_else_literally():
 
 @pytest.mark.parametrize("path", TRANSCRIPTS, ids=[path.stem for path in TRANSCRIPTS])
 def test_transcript(path: Path):
-    seed, commands, expected = parse_transcript(path.read_text(encoding="utf-8"))
+    settings, commands, expected = parse_transcript(path.read_text(encoding="utf-8"))
     out = io.StringIO()
-    run_script(commands, out, FakeClock(), seed=seed)
+    run_script(commands, out, FakeClock(), seed=settings["seed"], lang=settings["lang"])
     difference = first_difference(expected, out.getvalue().splitlines())
     assert difference is None, f"{path.name} differs at {difference}\n\nwhole output:\n{out.getvalue()}"
