@@ -1,3 +1,12 @@
+"""Page routes of the course; config/urls.py mounts them under a language prefix (/en/, /ja/)."""
+
 from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+app_name = "tutorial"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("modules/<slug:slug>/", views.module, name="module"),
+]

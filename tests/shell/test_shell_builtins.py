@@ -155,7 +155,7 @@ def test_help_speaks_the_learners_language_and_names_the_tools(terminal, lang):
     terminal.shell.ctx.lang = lang
     out = terminal.run("help").out
     assert out == HELP[lang]
-    assert all(name in out for name in ("kubectl", "minikube", "curl", "clear", "exit"))
+    assert all(name in out for name in ("kubectl", "minikube", "clear", "exit"))
 
 
 def test_help_in_japanese_is_japanese(terminal):
