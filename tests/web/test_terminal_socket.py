@@ -234,6 +234,10 @@ async def test_line_editing_history_and_ctrl_c_behave_like_a_terminal():
     output = await terminal.run("echo after-$?", "after-")
     assert "command not found" not in terminal.screen
     assert "not-run-at-all" not in output
+    assert "\nabc\n" in plain(await terminal.run("echo abX\x7fc", "abc\r\n"))
+    mark = len(terminal.screen)
+    await terminal.socket.send_to(text_data=json.dumps(["stdin", "\x0c"]))
+    await terminal.read_until("\x1b[2J", since=mark)
     await terminal.close()
 
 
