@@ -70,9 +70,12 @@ class Terminal:
                 self.screen += payload
 
     async def run(self, command: str, expect: str) -> float:
+        """Type ``command``, wait for its echo, then time Enter → output and the next prompt."""
+        await self.socket.send(json.dumps(["stdin", command]))
+        await self.read_until(command, len(self.screen))
         mark = len(self.screen)
         started = time.perf_counter()
-        await self.socket.send(json.dumps(["stdin", command + "\r"]))
+        await self.socket.send(json.dumps(["stdin", "\r"]))
         await self.read_until(expect, mark)
         await self.read_until(PROMPT_END, self.screen.index(expect, mark))
         return time.perf_counter() - started
@@ -85,15 +88,21 @@ def connect(port: int, cookie: str):
 
 
 def sandbox_processes(server_pid: int) -> list[int]:
-    pids = []
+    """The server's sandbox shells: its own children, or those its zygote forked (not the zygote)."""
+    parents: dict[int, int] = {}
+    zygotes = set()
     for proc in Path("/proc").iterdir():
         try:
-            ppid = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            if ppid == server_pid and b"cluster_engine" in (proc / "cmdline").read_bytes():
-                pids.append(int(proc.name))
+            cmdline = (proc / "cmdline").read_bytes()
+            if b"cluster_engine" in cmdline:
+                pid = int(proc.name)
+                parents[pid] = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                if parents[pid] == server_pid and b"zygote" in cmdline:
+                    zygotes.add(pid)
         except (OSError, ValueError, IndexError):
             continue
-    return pids
+    return [pid for pid, ppid in parents.items()
+            if (ppid == server_pid and pid not in zygotes) or ppid in zygotes]
 
 
 def memory_kib(pid: int) -> tuple[int, int]:
@@ -127,14 +136,18 @@ async def measure(port: int, server_pid: int, page: str, connects: int, commands
     async with connect(port, cookie) as ws:
         terminal = Terminal(ws)
         await terminal.read_until(PROMPT_END, 0)
-        await terminal.run("minikube start", "Done!")
-        await asyncio.sleep(0.5)
         (pid,) = sandbox_processes(server_pid)
-        rss, unshared = memory_kib(pid)
-        print(f"idle sandbox process: RSS {rss / 1024:.1f} MiB, unshared {unshared / 1024:.1f} MiB")
+        report_memory("idle sandbox process at its first prompt", pid)
+        await terminal.run("minikube start", "Done!")
         for command, expect in (("kubectl get nodes", "v1.32.0"),):
             samples = [await terminal.run(command, expect) for _ in range(commands)]
             report(f"Enter -> output of `{command}`", samples, 0.99)
+        report_memory("idle sandbox process after minikube start and the commands", pid)
+
+
+def report_memory(name: str, pid: int) -> None:
+    rss, unshared = memory_kib(pid)
+    print(f"{name}: RSS {rss / 1024:.1f} MiB, unshared {unshared / 1024:.1f} MiB")
 
 
 def main() -> None:

@@ -64,10 +64,11 @@ class ZygoteSpawner:
     def _start(self) -> None:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         with theirs:
+            # stdout: the prompt session the zygote prebuilds writes a cursor reset when created.
             self._process = subprocess.Popen(
                 [sys.executable, "-m", "cluster_engine", "zygote", "--control-fd", str(theirs.fileno())],
                 pass_fds=(theirs.fileno(),), env=sandbox_environment(), cwd="/",
-                stdin=subprocess.DEVNULL, start_new_session=True)
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, start_new_session=True)
         ours.setblocking(False)
         self._control = ours
 
