@@ -18,6 +18,12 @@ from .timers import TIMER_ACTIONS, TimerQueue
 #: Level-driven control loops, run after every change until the cluster is quiet.
 CONTROLLERS: list[Callable[["Cluster"], None]] = []
 
+
+def controller(reconcile: Callable[["Cluster"], None]) -> Callable[["Cluster"], None]:
+    """Register ``reconcile(cluster)``: one step towards the desired state, from what it sees."""
+    CONTROLLERS.append(reconcile)
+    return reconcile
+
 _MAX_RECONCILE_ROUNDS = 50
 
 
@@ -54,6 +60,7 @@ class Cluster:
     def reconcile(self) -> None:
         if not self.running:
             return
+
         for _round in range(_MAX_RECONCILE_ROUNDS):
             before = self.state.counters.get("resourceVersion", 0)
             for controller in CONTROLLERS:
@@ -71,3 +78,6 @@ class Cluster:
         self.state.now = self.now
         return (self.store.changed or self.timers.changed or self.rng.state != self._rng_start
                 or self.profile != self._profile_start)
+
+
+from . import controllers  # noqa: E402,F401  (its modules register themselves with ``controller``)

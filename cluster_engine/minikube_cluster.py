@@ -20,6 +20,7 @@ from datetime import datetime, timezone
 
 from .clock import parse_rfc3339, rfc3339
 from .cluster import Cluster
+from .events import record_event
 from .resources import resolve
 from .state import PROFILE_ABSENT
 
@@ -186,12 +187,6 @@ def _running_profile(now: float, created: float | None, boot_count: int) -> dict
 # -- small builders ------------------------------------------------------------------------------
 def _rt(name: str):
     return resolve(name)
-
-
-def _nanos_name(base: str, timestamp: float, cluster: Cluster) -> str:
-    """``<object>.<hex nanoseconds>``: how event names look."""
-    nanos = int(timestamp) * 1_000_000_000 + cluster.rng.below(1_000_000_000)
-    return f"{base}.{nanos:x}"
 
 
 def _rfc3339_nano(timestamp: float, cluster: Cluster) -> str:
@@ -945,23 +940,8 @@ def _event(cluster: Cluster, namespace: str, involved: dict, reason: str, messag
     involved = dict(involved)
     if field_path:
         involved["fieldPath"] = field_path
-    source = {"component": component}
-    if host:
-        source["host"] = host
-    _create(cluster, "events", {
-        "metadata": {"name": _nanos_name(involved["name"], at, cluster), "namespace": namespace},
-        "involvedObject": involved,
-        "reason": reason,
-        "message": message,
-        "source": source,
-        "firstTimestamp": rfc3339(at),
-        "lastTimestamp": rfc3339(at),
-        "count": 1,
-        "type": kind,
-        "eventTime": None,
-        "reportingComponent": component,
-        "reportingInstance": host or "",
-    }, at)
+    record_event(cluster, involved, reason, message, component, event_type=kind, host=host, at=at,
+                 namespace=namespace)
 
 
 def _node_start_events(cluster: Cluster, node: dict, at: float) -> None:
