@@ -86,7 +86,7 @@ class Sandbox:
             return
         version, state_json = self.backend.begin(self._version)
         try:
-            if state_json is not None or self._state is None:
+            if state_json is not None:
                 self._state = SandboxState.from_json(state_json)
             self._version = version
             cluster = self._cluster = Cluster(self._state, self.clock)

@@ -30,6 +30,8 @@ log = logging.getLogger("tutorial.pty_session")
 READ_SIZE = 64 * 1024
 #: Output waiting for the browser beyond which the pty is not read (the child then blocks).
 HIGH_WATER = 256 * 1024
+#: Keystrokes waiting for a busy sandbox beyond which more are refused (a paste, not typing).
+MAX_PENDING_INPUT = 1024 * 1024
 GRACE_SECONDS = 1.0
 #: Status reported when the shell ended without saying how (killed, crashed).
 ABNORMAL_EXIT = 1
@@ -58,6 +60,7 @@ class PtySession:
         self._process_ended = asyncio.Event()
         self._tasks: list[asyncio.Task] = []
         self._closing = False
+        self._input = bytearray()
         self._pidfd: int | None = None
         self.pid: int | None = None
         self.fd: int | None = None
@@ -130,17 +133,27 @@ class PtySession:
 
     # -- input and size -------------------------------------------------------------------------
     def write(self, text: str) -> None:
+        """Queue keystrokes for the pty; what it cannot take now is written when it can."""
         if self.fd is None or self._pty_closed.is_set():
             return
-        data = text.encode("utf-8")
+        if len(self._input) + len(text) > MAX_PENDING_INPUT:
+            log.info("terminal input dropped: %d bytes already wait for the sandbox", len(self._input))
+            return
+        waiting = bool(self._input)
+        self._input += text.encode("utf-8")
+        if not waiting:
+            self._flush_input()
+
+    def _flush_input(self) -> None:
         try:
-            while data:
-                written = os.write(self.fd, data)
-                data = data[written:]
+            while self._input:
+                del self._input[:os.write(self.fd, self._input)]
         except BlockingIOError:
-            log.info("terminal input dropped: the sandbox is not reading")
+            asyncio.get_running_loop().add_writer(self.fd, self._flush_input)
+            return
         except OSError:
-            pass
+            self._input.clear()
+        asyncio.get_running_loop().remove_writer(self.fd)
 
     def resize(self, rows: int, cols: int) -> None:
         if self.fd is not None and not self._pty_closed.is_set():
@@ -186,6 +199,7 @@ class PtySession:
                 continue
         self._pause_reading()
         self._pty_closed.set()
+        asyncio.get_running_loop().remove_writer(self.fd)
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)

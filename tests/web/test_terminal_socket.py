@@ -267,3 +267,16 @@ async def test_resize_reaches_the_pty():
         rows, cols, _, _ = struct.unpack("HHHH", fcntl.ioctl(slave, termios.TIOCGWINSZ, b"\0" * 8))
     assert (rows, cols) == (40, 132)
     await terminal.close()
+
+
+async def test_a_paste_larger_than_the_pty_buffer_arrives_whole():
+    terminal = Terminal(await new_session())
+    assert await terminal.connect()
+    await terminal.read_until(PROMPT)
+    word = "x" * 2000
+    paste = "".join(f"echo {index}-{word}\r" for index in range(8))
+    await terminal.socket.send_to(text_data=json.dumps(["stdin", paste]))
+    await terminal.read_until(f"7-{word}\r\n", timeout=30)
+    for index in range(8):
+        assert f"\n{index}-{word}\n" in plain(terminal.screen)
+    await terminal.close()
