@@ -5,19 +5,14 @@ WebSocket, the consumer, the sandbox process and the simulated minikube. Screens
 test-artifacts/ for a human to look at.
 """
 
-import os
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+from live_site import REPO, LiveSite, prepare
 
 pytestmark = pytest.mark.browser
 
-REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = REPO / "test-artifacts"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -27,62 +22,24 @@ if not Path(CHROMIUM).exists():
     pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium fonts-noto-cjk)", allow_module_level=True)
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_until_serving(url: str, server: subprocess.Popen, log: Path, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"daphne exited with {server.returncode}:\n{log.read_text()[-4000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"daphne did not answer {url} within {timeout} s:\n{log.read_text()[-4000:]}")
-
-
 class Site:
-    log: Path | None = None
+    current: LiveSite | None = None
 
     @classmethod
     def log_tail(cls) -> str:
-        return cls.log.read_text(errors="replace")[-3000:] if cls.log and cls.log.exists() else ""
+        return cls.current.log_tail() if cls.current else ""
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """The base URL of a Daphne serving config.asgi on a free port, with its own data directory."""
-    data_dir = tmp_path_factory.mktemp("site-data")
-    env = {**os.environ, "TUTORIAL_DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": "config.settings",
-           "TUTORIAL_DEBUG": "1", "PYTHONUNBUFFERED": "1"}
-    bin_dir = Path(sys.executable).parent
-    subprocess.run([sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"], cwd=REPO, env=env, check=True)
-    subprocess.run([str(bin_dir / "pybabel"), "compile", "-d", "locale", "-D", "django"], cwd=REPO, env=env,
-                   check=True, capture_output=True)
-    port = free_port()
-    log = data_dir / "daphne.log"
-    with log.open("w") as log_file:
-        server = subprocess.Popen(
-            [str(bin_dir / "daphne"), "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
-            cwd=REPO, env=env, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
+    live = LiveSite(tmp_path_factory.mktemp("site-data"))
+    prepare(live.env)
     try:
-        wait_until_serving(f"{base}/en/", server, log)
-        Site.log = log
-        yield base
+        Site.current = live.start()
+        yield live.url
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        live.stop()
 
 
 @pytest.fixture(scope="module")
