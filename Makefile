@@ -9,7 +9,7 @@ PORT ?= 8000
 
 .PHONY: run test setup messages browser-deps bench
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test,scale-out]'
