@@ -16,6 +16,7 @@ import contextlib
 import fcntl
 import io
 import logging
+import signal
 import struct
 import sys
 import termios
@@ -43,6 +44,8 @@ def _key_bindings() -> KeyBindings:
 
     @bindings.add("c-c")
     def _abandon_line(event):
+        if event.app.is_done:
+            return  # the line was already accepted; the key belongs to what runs next
         buffer = event.app.current_buffer
         buffer.cursor_position = len(buffer.text)
         buffer.insert_text("^C")
@@ -115,29 +118,52 @@ def run_terminal(state_fd: int, lang: str, prepared: PtyPromptSession | None = N
 
 
 def _interact(shell, session: PromptSession) -> int:
+    """Read and run commands until ``exit`` or Ctrl-D; return the shell's exit status.
+
+    Between prompts the pty is in cooked mode, so a Ctrl-C typed at any moment arrives as SIGINT.
+    Only a running command is interrupted by it; elsewhere it is ignored (the line editor reads
+    Ctrl-C as a key), so it can never land inside the line editor's own start-up.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     while True:
         try:
-            text = _read_command(session, shell)
-        except KeyboardInterrupt:
-            continue
-        except EOFError:
-            sys.stdout.write("exit\n")
-            return shell.last_status
-        if not text.strip():
-            continue
-        shell.history.append(text)
-        try:
-            status = shell.run_line(text, sys.stdout, sys.stderr)
+            outcome = _one_command(shell, session)
         except KeyboardInterrupt:
             sys.stdout.write("\n")
-            shell.last_status = status = 130
-        except ShellExit as done:
-            return done.status
-        except SideChannelError:
-            log.warning("the state channel closed; ending the sandbox shell")
-            return 1
-        sys.stdout.flush()
+            continue
+        if outcome is not None:
+            return outcome
+
+
+def _one_command(shell, session: PromptSession) -> int | None:
+    """Read one command and run it; an exit status means the shell is done."""
+    try:
+        text = _read_command(session, shell)
+    except EOFError:
+        sys.stdout.write("exit\n")
+        return shell.last_status
+    except KeyboardInterrupt:
+        return None
+    if not text.strip():
+        return None
+    shell.history.append(text)
+    try:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         try:
-            shell.ctx.sandbox.event(type="command", line=text, status=status)
-        except OSError:
-            return 1
+            status = shell.run_line(text, sys.stdout, sys.stderr)
+        finally:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except KeyboardInterrupt:
+        sys.stdout.write("\n")
+        shell.last_status = status = 130
+    except ShellExit as done:
+        return done.status
+    except SideChannelError:
+        log.warning("the state channel closed; ending the sandbox shell")
+        return 1
+    sys.stdout.flush()
+    try:
+        shell.ctx.sandbox.event(type="command", line=text, status=status)
+    except OSError:
+        return 1
+    return None

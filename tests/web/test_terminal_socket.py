@@ -231,9 +231,8 @@ async def test_line_editing_history_and_ctrl_c_behave_like_a_terminal():
     mark = len(terminal.screen)
     await terminal.socket.send_to(text_data=json.dumps(["stdin", "not-run-at-all\x03"]))
     await terminal.read_until("^C", since=mark)
-    output = await terminal.run("echo after-$?", "after-")
-    assert "command not found" not in terminal.screen
-    assert "not-run-at-all" not in output
+    await terminal.run("echo after-$?", "after-")
+    assert "not-run-at-all: command not found" not in terminal.screen
     assert "\nabc\n" in plain(await terminal.run("echo abX\x7fc", "abc\r\n"))
     mark = len(terminal.screen)
     await terminal.socket.send_to(text_data=json.dumps(["stdin", "\x0c"]))
@@ -279,4 +278,17 @@ async def test_a_paste_larger_than_the_pty_buffer_arrives_whole():
     await terminal.read_until(f"7-{word}\r\n", timeout=30)
     for index in range(8):
         assert f"\n{index}-{word}\n" in plain(terminal.screen)
+    await terminal.close()
+
+
+async def test_ctrl_c_at_any_moment_never_ends_the_shell():
+    terminal = Terminal(await new_session())
+    assert await terminal.connect()
+    await terminal.read_until(PROMPT)
+    for _ in range(40):
+        await terminal.socket.send_to(text_data=json.dumps(["stdin", "echo tick\r\x03"]))
+        await asyncio.sleep(0.005)
+    await asyncio.sleep(1)
+    output = await terminal.run("echo still-here", "still-here\r\n")
+    assert terminal.exit_status is None and "Traceback" not in terminal.screen, output
     await terminal.close()
