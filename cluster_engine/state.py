@@ -1,9 +1,10 @@
 """One sandbox's whole state, as one JSON document.
 
 Everything that makes a learner's cluster theirs lives here: the objects, the time the cluster
-was last advanced to, pending timers, the random generator, the minikube profile and the shell's
-own data. The web side stores it in the database; the sandbox process borrows it for one command
-at a time. ``to_json`` and ``from_json`` are exact inverses.
+was last advanced to, pending timers, the random generator, the minikube profile, what the
+containers have written to stdout (``logs``, kept by the kubelet) and the shell's own data.
+The web side stores it in the database; the sandbox process borrows it for one command at a
+time. ``to_json`` and ``from_json`` are exact inverses.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ class SandboxState:
     timers: list[list] = field(default_factory=list)
     minikube: dict = field(default_factory=lambda: dict(PROFILE_ABSENT))
     shell: dict = field(default_factory=dict)
+    logs: dict = field(default_factory=dict)
     schema: int = SCHEMA_VERSION
 
     @classmethod

@@ -1,0 +1,686 @@
+"""The kubelet: brings the pods bound to a node to life, keeps them alive, and stops them.
+
+A real kubelet creates a sandbox (the pod's network namespace and IP), pulls each image, creates
+and starts each container, restarts the ones that exit, and reports all of it in the pod's
+status and in events. Here each container walks a lifecycle table (``STAGES``, in the manner of
+kwok's stages): a stage names the events it records, how it changes the container's status and
+which stage follows after how long. Timers carry a container from stage to stage, so the pod
+moves at its own pace whether the clock is advanced in one step or in many; the pod-level parts
+(phase, conditions, IP) are recomputed from the container statuses by pure functions.
+
+Failure branches follow the kubelet's own back-off: a pull of an unknown image fails with
+``ErrImagePull`` and is retried after 10 s, 20 s, 40 s ... up to 300 s, showing
+``ImagePullBackOff`` meanwhile; a container that exits is restarted at once the first time and
+then after the same doubling delay, showing ``CrashLoopBackOff``.
+
+A pod with ``metadata.deletionTimestamp`` is stopped: ``Killing`` events, then it leaves the store
+when its containers have stopped, at the latest when the grace period ends (at once for grace 0
+or a pod that never reached a node, as the API server does). What the containers print goes to
+``state.logs``, keyed by pod UID, where ``kubectl logs`` reads it.
+
+The controller writes only when something is to be done: pods already running (the system pods
+of a fresh cluster) are left untouched.
+"""
+
+from __future__ import annotations
+
+import copy
+import ipaddress
+from dataclasses import dataclass
+from typing import Callable
+
+from .. import images
+from ..clock import parse_rfc3339, rfc3339
+from ..cluster import Cluster, controller
+from ..events import object_reference, record_event
+from ..resources import resolve
+from ..timers import timer_action
+
+PODS = resolve("pods")
+NODES = resolve("nodes")
+COMPONENT = "kubelet"
+BACKOFF_INITIAL = 10
+BACKOFF_MAX = 300
+MAX_LOG_LINES = 2000
+_NODE_IMAGE_LIMIT = 50
+_CONTAINER_TIMER = "kubelet.container"
+_SANDBOX_TIMER = "kubelet.sandbox"
+_STOPPED_TIMER = "kubelet.stopped"
+
+
+# -- pure decisions ------------------------------------------------------------------------------
+def backoff_seconds(failures: int) -> int:
+    """Back-off after the ``failures``-th failure in a row: 10, 20, 40 ... capped at 300."""
+    return min(BACKOFF_INITIAL * 2 ** max(failures - 1, 0), BACKOFF_MAX)
+
+
+def restart_delay(restart_count: int) -> int:
+    """How long after an exit the kubelet restarts a container that has restarted this often.
+
+    The first restart is immediate; the back-off entry it creates then doubles on every exit.
+    """
+    return 0 if restart_count == 0 else backoff_seconds(restart_count)
+
+
+def should_restart(restart_policy: str, exit_code: int) -> bool:
+    return restart_policy == "Always" or (restart_policy == "OnFailure" and exit_code != 0)
+
+
+def needs_pull(pull_policy: str, present: bool) -> bool:
+    return pull_policy == "Always" or (pull_policy != "Never" and not present)
+
+
+def pod_phase(pod: dict) -> str:
+    """The phase the kubelet derives from its container statuses (kubelet ``getPhase``)."""
+    statuses = pod.get("status", {}).get("containerStatuses", [])
+    if not statuses:
+        return "Pending"
+    running = waiting = stopped = succeeded = 0
+    for status in statuses:
+        state = status.get("state", {})
+        if "running" in state:
+            running += 1
+        elif "terminated" in state:
+            stopped += 1
+            succeeded += state["terminated"].get("exitCode") == 0
+        elif status.get("lastState", {}).get("terminated"):
+            stopped += 1
+        else:
+            waiting += 1
+    if waiting:
+        return "Pending"
+    if running:
+        return "Running"
+    policy = pod["spec"].get("restartPolicy", "Always")
+    if policy == "Always" or (policy == "OnFailure" and succeeded < stopped):
+        return "Running"
+    return "Succeeded" if succeeded == stopped else "Failed"
+
+
+def pod_conditions(pod: dict, now: float, sandbox_ready: bool) -> list[dict]:
+    """The five pod conditions of a 1.32 kubelet, keeping transition times that did not change."""
+    previous = {c["type"]: c for c in pod.get("status", {}).get("conditions", [])}
+    statuses = pod.get("status", {}).get("containerStatuses", [])
+    unready = [s["name"] for s in statuses if not s.get("ready")]
+
+    def condition(kind: str, ok: bool, reason: str | None = None, message: str | None = None):
+        status = "True" if ok else "False"
+        old = previous.get(kind)
+        fresh = {"type": kind, "status": status, "lastProbeTime": None,
+                 "lastTransitionTime": rfc3339(now)}
+        if old is not None and old.get("status") == status:
+            fresh["lastTransitionTime"] = old["lastTransitionTime"]
+        if not ok and reason:
+            fresh.update(reason=reason, message=message)
+        return fresh
+
+    not_ready = f"containers with unready status: [{' '.join(unready)}]"
+    scheduled = previous.get("PodScheduled") or {"type": "PodScheduled", "status": "True",
+                                                 "lastProbeTime": None,
+                                                 "lastTransitionTime": rfc3339(now)}
+    return [
+        condition("PodReadyToStartContainers", sandbox_ready),
+        condition("Initialized", True),
+        condition("Ready", not unready, "ContainersNotReady", not_ready),
+        condition("ContainersReady", not unready, "ContainersNotReady", not_ready),
+        scheduled,
+    ]
+
+
+def next_pod_ip(cidr: str, in_use: set[str], last: str | None) -> str | None:
+    """host-local IPAM: the next free address after the last one handed out, wrapping around.
+
+    The first address is the bridge's gateway; the broadcast address is never handed out.
+    """
+    network = ipaddress.ip_network(cidr, strict=False)
+    hosts = list(network.hosts())[1:]
+    start = 0
+    if last is not None and ipaddress.ip_address(last) in hosts:
+        start = hosts.index(ipaddress.ip_address(last)) + 1
+    for offset in range(len(hosts)):
+        candidate = str(hosts[(start + offset) % len(hosts)])
+        if candidate not in in_use:
+            return candidate
+    return None
+
+
+# -- the lifecycle table -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Facts:
+    """What a stage's messages and decisions may refer to."""
+
+    pod: dict
+    container: dict
+    status: dict
+    image: images.ImageInfo | None
+    present: bool
+    data: dict
+
+    def words(self) -> dict:
+        meta = self.pod["metadata"]
+        return {"image": self.container.get("image", ""), "container": self.container["name"],
+                "pod": meta["name"], "namespace": meta["namespace"], "uid": meta["uid"],
+                "error": self.data.get("error", ""), "size": self.image.size if self.image else 0,
+                "took": images.go_duration(self.data.get("took", 0)),
+                "backoff": f"{self.data.get('backoff', 0)}s"}
+
+
+@dataclass(frozen=True)
+class Stage:
+    events: tuple[tuple[str, str, str], ...]
+    status: str | None
+    after: Callable[[Facts], tuple[str | None, str]]
+
+
+def _after_prepare(facts: Facts) -> tuple[str | None, str]:
+    if images.parse_image(facts.container.get("image", "")) is None:
+        return "invalid-name", "now"
+    policy = facts.container.get("imagePullPolicy", "IfNotPresent")
+    if needs_pull(policy, facts.present):
+        return "pulling", "now"
+    if not facts.present:
+        return "never-pull", "now"
+    return "present", "now"
+
+
+def _after_pulling(facts: Facts) -> tuple[str | None, str]:
+    return ("pulled" if facts.image is not None else "pull-failed"), "pull"
+
+
+def _after_started(facts: Facts) -> tuple[str | None, str]:
+    if facts.image is None or facts.image.runs or facts.container.get("command") \
+            or facts.container.get("args"):
+        return None, "never"
+    return "exited", "run"
+
+
+def _after_exited(facts: Facts) -> tuple[str | None, str]:
+    terminated = facts.status["state"]["terminated"]
+    if not should_restart(facts.pod["spec"].get("restartPolicy", "Always"),
+                          terminated.get("exitCode", 0)):
+        return None, "never"
+    if restart_delay(facts.status.get("restartCount", 0)) == 0:
+        return "prepare", "now"
+    return "crash-backoff", "sync"
+
+
+def _then(stage: str | None, delay: str) -> Callable[[Facts], tuple[str | None, str]]:
+    return lambda facts: (stage, delay)
+
+
+_PULL_FAILED = ("Warning", "Failed", 'Failed to pull image "{image}": {error}')
+STAGES: dict[str, Stage] = {
+    "prepare": Stage((), None, _after_prepare),
+    "pulling": Stage((("Normal", "Pulling", 'Pulling image "{image}"'),), None, _after_pulling),
+    "pulled": Stage((("Normal", "Pulled", 'Successfully pulled image "{image}" in {took} ({took} '
+                                          "including waiting). Image size: {size} bytes."),),
+                    None, _then("created", "create")),
+    "present": Stage((("Normal", "Pulled", 'Container image "{image}" already present on machine'),),
+                     None, _then("created", "create")),
+    "created": Stage((("Normal", "Created", "Created container {container}"),), None,
+                     _then("started", "start")),
+    "started": Stage((("Normal", "Started", "Started container {container}"),), "running",
+                     _after_started),
+    "exited": Stage((), "terminated", _after_exited),
+    "crash-backoff": Stage((("Warning", "BackOff", "Back-off restarting failed container "
+                                                   "{container} in pod {pod}_{namespace}({uid})"),),
+                           "crash-loop", _then("prepare", "restart")),
+    "pull-failed": Stage((_PULL_FAILED, ("Warning", "Failed", "Error: ErrImagePull")),
+                         "err-image-pull", _then("pull-backoff", "sync")),
+    "pull-backoff": Stage((("Normal", "BackOff", 'Back-off pulling image "{image}"'),
+                           ("Warning", "Failed", "Error: ImagePullBackOff")),
+                          "image-pull-backoff", _then("pulling", "retry-pull")),
+    "invalid-name": Stage((("Warning", "InspectFailed", "{error}"),
+                           ("Warning", "Failed", "Error: InvalidImageName")),
+                          "invalid-name", _then(None, "never")),
+    "never-pull": Stage((("Warning", "ErrImageNeverPull",
+                          'Container image "{image}" is not present with pull policy of Never'),
+                         ("Warning", "Failed", "Error: ErrImageNeverPull")),
+                        "never-pull", _then(None, "never")),
+}
+
+
+# -- container status patches --------------------------------------------------------------------
+def _waiting(reason: str, message: str | None = None) -> dict:
+    return {"waiting": {"reason": reason, **({"message": message} if message else {})}}
+
+
+def _status_running(cluster: Cluster, facts: Facts) -> None:
+    status, image = facts.status, facts.image
+    if "terminated" in status["state"]:
+        status["lastState"] = {"terminated": status["state"]["terminated"]}
+        status["restartCount"] = status.get("restartCount", 0) + 1
+    status.update(containerID="docker://" + cluster.rng.hex(64), image=image.name.familiar,
+                  imageID=image.image_id, ready=True, started=True,
+                  state={"running": {"startedAt": rfc3339(cluster.now)}})
+
+
+def _status_terminated(cluster: Cluster, facts: Facts) -> None:
+    status = facts.status
+    started_at = status["state"].get("running", {}).get("startedAt", rfc3339(cluster.now))
+    exit_code = facts.image.exit_code if facts.image else 1
+    status.update(ready=False, started=False, state={"terminated": {
+        "containerID": status.get("containerID", ""), "exitCode": exit_code,
+        "finishedAt": rfc3339(cluster.now), "reason": "Completed" if exit_code == 0 else "Error",
+        "startedAt": started_at}})
+
+
+def _status_crash_loop(cluster: Cluster, facts: Facts) -> None:
+    status, words = facts.status, facts.words()
+    if "terminated" in status["state"]:
+        status["lastState"] = {"terminated": status["state"]["terminated"]}
+        status["restartCount"] = status.get("restartCount", 0) + 1
+    status["state"] = _waiting("CrashLoopBackOff", (
+        f"back-off {words['backoff']} restarting failed container={words['container']} "
+        f"pod={words['pod']}_{words['namespace']}({words['uid']})"))
+
+
+_STATUS_PATCHES: dict[str, Callable[[Cluster, Facts], None]] = {
+    "running": _status_running,
+    "terminated": _status_terminated,
+    "crash-loop": _status_crash_loop,
+    "err-image-pull": lambda cluster, facts: facts.status.update(
+        state=_waiting("ErrImagePull", f'Failed to pull image "{facts.container["image"]}": '
+                                       f'{facts.data.get("error", "")}')),
+    "image-pull-backoff": lambda cluster, facts: facts.status.update(
+        state=_waiting("ImagePullBackOff", f'Back-off pulling image "{facts.container["image"]}": '
+                                           f'ErrImagePull: {facts.data.get("error", "")}')),
+    "invalid-name": lambda cluster, facts: facts.status.update(
+        state=_waiting("InvalidImageName", facts.data.get("error", ""))),
+    "never-pull": lambda cluster, facts: facts.status.update(state=_waiting(
+        "ErrImageNeverPull",
+        f'Container image "{facts.container["image"]}" is not present with pull policy of Never')),
+}
+
+
+# -- helpers on the cluster ----------------------------------------------------------------------
+def _pending_timers(cluster: Cluster, uid: str) -> list[list]:
+    return [timer for timer in cluster.state.timers
+            if timer[2].startswith("kubelet.") and len(timer[3]) > 2 and timer[3][2] == uid]
+
+
+def _cancel_timers(cluster: Cluster, uid: str, actions: tuple[str, ...]) -> None:
+    cluster.timers.cancel(lambda action, args: action in actions and len(args) > 2
+                          and args[2] == uid)
+
+
+def _find_pod(cluster: Cluster, namespace: str, name: str, uid: str) -> dict | None:
+    pod = cluster.store.find(PODS, namespace, name)
+    if pod is None or pod["metadata"].get("uid") != uid:
+        return None
+    return pod
+
+
+def _node_images(node: dict | None) -> set[str]:
+    if node is None:
+        return set()
+    return {name for image in node.get("status", {}).get("images", [])
+            for name in image.get("names", [])}
+
+
+def image_present(node: dict | None, reference: str) -> bool:
+    image = images.lookup(reference)
+    return image is not None and image.name.familiar in _node_images(node)
+
+
+def _remember_image(cluster: Cluster, node_name: str, image: images.ImageInfo) -> None:
+    node = cluster.store.find(NODES, None, node_name)
+    if node is None or image.name.familiar in _node_images(node):
+        return
+    listed = node["status"].get("images", []) + [{"names": image.node_image_names,
+                                                  "sizeBytes": image.size}]
+    node["status"]["images"] = sorted(listed, key=lambda entry: -entry["sizeBytes"])[
+        :_NODE_IMAGE_LIMIT]
+    cluster.store.update(NODES, node)
+
+
+def _node_ip(node: dict | None) -> str:
+    for address in (node or {}).get("status", {}).get("addresses", []):
+        if address.get("type") == "InternalIP":
+            return address["address"]
+    return ""
+
+
+def _allocate_pod_ip(cluster: Cluster, node: dict) -> str | None:
+    cidr = node.get("spec", {}).get("podCIDR")
+    if not cidr:
+        return None
+    node_name = node["metadata"]["name"]
+    in_use = {pod["status"].get("podIP") for pod in cluster.store.iter_stored(PODS)
+              if pod["spec"].get("nodeName") == node_name and not pod["spec"].get("hostNetwork")}
+    in_use.discard(None)
+    counter = f"ipam/{node_name}"
+    network = ipaddress.ip_network(cidr, strict=False)
+    last = cluster.state.counters.get(counter)
+    if last is None:
+        last_ip = max(in_use, key=lambda ip: ipaddress.ip_address(ip), default=None)
+    else:
+        last_ip = str(network.network_address + last)
+    address = next_pod_ip(cidr, in_use, last_ip)
+    if address is not None:
+        cluster.state.counters[counter] = int(ipaddress.ip_address(address)) - int(
+            network.network_address)
+    return address
+
+
+def _event(cluster: Cluster, pod: dict, container_name: str | None, kind: str, reason: str,
+           message: str) -> None:
+    field_path = f"spec.containers{{{container_name}}}" if container_name else None
+    record_event(cluster, object_reference(pod, field_path), reason, message, COMPONENT,
+                 event_type=kind, host=pod["spec"].get("nodeName"))
+
+
+def _refresh_pod_status(cluster: Cluster, pod: dict) -> None:
+    status = pod["status"]
+    sandbox_ready = bool(status.get("podIP"))
+    status["conditions"] = pod_conditions(pod, cluster.now, sandbox_ready)
+    status["phase"] = pod_phase(pod)
+
+
+# -- logs ----------------------------------------------------------------------------------------
+def _log_entry(cluster: Cluster, uid: str, container: str) -> dict:
+    return cluster.state.logs.setdefault(uid, {}).setdefault(
+        container, {"lines": [], "previous": [], "requests": 0, "startedAt": cluster.now})
+
+
+def _write_log(entry: dict, at: float, lines: list[str]) -> None:
+    entry["lines"].extend([at, line] for line in lines)
+    del entry["lines"][:-MAX_LOG_LINES]
+
+
+def _start_log(cluster: Cluster, pod: dict, container: str, image: images.ImageInfo) -> None:
+    entry = _log_entry(cluster, pod["metadata"]["uid"], container)
+    if entry["lines"] or entry.get("started"):
+        entry["previous"] = entry["lines"]
+    entry.update(lines=[], requests=0, startedAt=cluster.now, started=True)
+    _write_log(entry, cluster.now, image.startup_log(pod["metadata"]["name"], cluster.now,
+                                                     pod["status"].get("podIP", "")))
+
+
+def container_logs(cluster: Cluster, pod: dict, container: str,
+                   previous: bool = False) -> list[tuple[float, str]]:
+    """What ``kubectl logs`` prints: (time, line) pairs of the current or previous instance."""
+    entry = cluster.state.logs.get(pod["metadata"].get("uid", ""), {}).get(container)
+    if entry is None:
+        return []
+    return [(at, line) for at, line in entry["previous" if previous else "lines"]]
+
+
+def serve_request(cluster: Cluster, pod: dict, container: str, path: str = "/",
+                  client_ip: str = "10.244.0.1", user_agent: str = "curl/8.5.0",
+                  method: str = "GET") -> str | None:
+    """The body the container answers an HTTP request with (None if nothing listens), logged."""
+    spec = next((c for c in pod["spec"].get("containers", []) if c["name"] == container), None)
+    status = next((s for s in pod.get("status", {}).get("containerStatuses", [])
+                   if s["name"] == container), None)
+    image = images.lookup(spec["image"]) if spec else None
+    if image is None or image.response is None or not status or "running" not in status["state"]:
+        return None
+    entry = _log_entry(cluster, pod["metadata"]["uid"], container)
+    entry["requests"] += 1
+    request = images.Request(pod_name=pod["metadata"]["name"], client_ip=client_ip, path=path,
+                             at=cluster.now, started_at=entry["startedAt"],
+                             total_requests=entry["requests"], method=method,
+                             user_agent=user_agent)
+    _write_log(entry, cluster.now, image.request_log(request))
+    cluster.store.changed = True
+    return image.response(request)
+
+
+# -- timers --------------------------------------------------------------------------------------
+def _delay(cluster: Cluster, kind: str, facts: Facts, data: dict) -> float | None:
+    if kind == "never":
+        return None
+    if kind == "now":
+        return 0.0
+    if kind == "pull":
+        took = images.pull_seconds(facts.image, cluster.rng, facts.present)
+        data["took"] = took
+        return took
+    if kind == "create":
+        return cluster.rng.between(40, 120) / 1000
+    if kind == "start":
+        return cluster.rng.between(150, 400) / 1000
+    if kind == "run":
+        return facts.image.run_seconds if facts.image else 0.0
+    if kind == "sync":
+        return cluster.rng.between(300, 900) / 1000
+    if kind == "restart":
+        return max(data["readyAt"] - cluster.now, 0.0)
+    if kind == "retry-pull":
+        return max(data["readyAt"] - cluster.now, 0.0)
+    raise KeyError(kind)
+
+
+def _schedule_container(cluster: Cluster, pod: dict, container: str, stage: str, delay: float,
+                        data: dict) -> None:
+    meta = pod["metadata"]
+    cluster.timers.schedule(cluster.now + delay, _CONTAINER_TIMER, meta["namespace"], meta["name"],
+                            meta["uid"], container, stage, data)
+
+
+@timer_action(_CONTAINER_TIMER)
+def _container_step(cluster: Cluster, namespace: str, name: str, uid: str, container_name: str,
+                    stage_name: str, data: dict) -> None:
+    if not cluster.running:
+        return
+    pod = _find_pod(cluster, namespace, name, uid)
+    if pod is None or pod["metadata"].get("deletionTimestamp"):
+        return
+    container = next((c for c in pod["spec"]["containers"] if c["name"] == container_name), None)
+    status = next((s for s in pod["status"].get("containerStatuses", [])
+                   if s["name"] == container_name), None)
+    if container is None or status is None:
+        return
+    node = cluster.store.find(NODES, None, pod["spec"]["nodeName"])
+    image = images.lookup(container.get("image", ""))
+    data = dict(data)
+    if stage_name == "pulling":
+        data["pullStarted"] = cluster.now
+    if stage_name in ("pull-failed", "invalid-name"):
+        data["failures"] = data.get("failures", 0) + 1
+        data["error"] = (images.pull_error(container["image"]) if stage_name == "pull-failed"
+                         else images.invalid_name_message(container["image"]))
+        data["backoff"] = backoff_seconds(data["failures"])
+        data["readyAt"] = cluster.now + data["backoff"]
+    if stage_name == "pulled":
+        data["took"] = cluster.now - data.get("pullStarted", cluster.now)
+    if stage_name == "crash-backoff":
+        data["backoff"] = restart_delay(status.get("restartCount", 0))
+        finished = status["state"].get("terminated", {}).get("finishedAt")
+        exited_at = parse_rfc3339(finished) if finished else cluster.now
+        data["readyAt"] = max(exited_at + data["backoff"], cluster.now)
+
+    before = copy.deepcopy(pod["status"])
+    facts = Facts(pod, container, status, image, image_present(node, container.get("image", "")),
+                  data)
+    stage = STAGES[stage_name]
+    words = facts.words()
+    if stage.status:
+        _STATUS_PATCHES[stage.status](cluster, facts)
+    if stage_name == "started":
+        _start_log(cluster, pod, container_name, image)
+    _refresh_pod_status(cluster, pod)
+    if pod["status"] != before:
+        pod = cluster.store.update(PODS, pod)
+    for kind, reason, message in stage.events:
+        _event(cluster, pod, container_name, kind, reason, message.format(**words))
+    if stage_name == "pulled" and image is not None:
+        _remember_image(cluster, pod["spec"]["nodeName"], image)
+
+    next_stage, delay_kind = stage.after(facts)
+    if stage_name == "pull-failed":
+        data.pop("took", None)
+    delay = _delay(cluster, delay_kind, facts, data)
+    if next_stage is not None and delay is not None:
+        _schedule_container(cluster, pod, container_name, next_stage, delay,
+                            {k: v for k, v in data.items() if k in ("failures", "error", "backoff",
+                                                                     "readyAt", "took",
+                                                                     "pullStarted")})
+
+
+@timer_action(_SANDBOX_TIMER)
+def _sandbox_ready(cluster: Cluster, namespace: str, name: str, uid: str) -> None:
+    if not cluster.running:
+        return
+    pod = _find_pod(cluster, namespace, name, uid)
+    if pod is None or pod["metadata"].get("deletionTimestamp"):
+        return
+    node = cluster.store.find(NODES, None, pod["spec"]["nodeName"])
+    address = _node_ip(node) if pod["spec"].get("hostNetwork") else _allocate_pod_ip(cluster, node)
+    if address:
+        pod["status"].update(podIP=address, podIPs=[{"ip": address}])
+    _refresh_pod_status(cluster, pod)
+    pod = cluster.store.update(PODS, pod)
+    for container in pod["spec"]["containers"]:
+        _schedule_container(cluster, pod, container["name"], "prepare", 0.0, {})
+
+
+@timer_action(_STOPPED_TIMER)
+def _pod_stopped(cluster: Cluster, namespace: str, name: str, uid: str) -> None:
+    pod = _find_pod(cluster, namespace, name, uid)
+    if pod is not None:
+        _remove_pod(cluster, pod)
+
+
+# -- the control loop ----------------------------------------------------------------------------
+def _initial_container_status(container: dict) -> dict:
+    return {
+        "image": container.get("image", ""), "imageID": "", "lastState": {},
+        "name": container["name"], "ready": False, "restartCount": 0, "started": False,
+        "state": _waiting("ContainerCreating"),
+        "volumeMounts": [{"mountPath": mount["mountPath"], "name": mount["name"],
+                          **({"readOnly": True} if mount.get("readOnly") else {}),
+                          "recursiveReadOnly": "Disabled"}
+                         for mount in container.get("volumeMounts", [])],
+    }
+
+
+def _admit(cluster: Cluster, pod: dict, node: dict) -> None:
+    status = pod.setdefault("status", {})
+    host_ip = _node_ip(node)
+    status.update(hostIP=host_ip, hostIPs=[{"ip": host_ip}], startTime=rfc3339(cluster.now),
+                  containerStatuses=[_initial_container_status(c)
+                                     for c in pod["spec"].get("containers", [])])
+    _refresh_pod_status(cluster, pod)
+    pod = cluster.store.update(PODS, pod)
+    meta = pod["metadata"]
+    cluster.timers.schedule(cluster.now + cluster.rng.between(300, 700) / 1000, _SANDBOX_TIMER,
+                            meta["namespace"], meta["name"], meta["uid"])
+
+
+def _remove_pod(cluster: Cluster, pod: dict) -> None:
+    meta = pod["metadata"]
+    _cancel_timers(cluster, meta["uid"], (_CONTAINER_TIMER, _SANDBOX_TIMER, _STOPPED_TIMER))
+    if meta.get("finalizers"):
+        _stop_containers(cluster, pod)
+        return
+    cluster.store.delete(PODS, meta["namespace"], meta["name"])
+    cluster.state.logs.pop(meta["uid"], None)
+
+
+def stops_on_sigterm(container: dict) -> bool:
+    """Whether the program exits on SIGTERM, or (like node as PID 1) waits for the SIGKILL."""
+    image = images.lookup(container.get("image", ""))
+    return image is None or image.stops_on_sigterm
+
+
+def _stop_containers(cluster: Cluster, pod: dict) -> None:
+    """A deleted pod held by finalizers stays, with its containers stopped and a final phase."""
+    for status in pod["status"].get("containerStatuses", []):
+        state = status.get("state", {})
+        if "terminated" in state:
+            continue
+        started = state.get("running", {}).get("startedAt")
+        status.update(ready=False, started=False, state={"terminated": {
+            "containerID": status.get("containerID", ""), "exitCode": 137 if started else 0,
+            "finishedAt": rfc3339(cluster.now), "reason": "Error" if started else "Completed",
+            **({"startedAt": started} if started else {})}})
+    _refresh_pod_status(cluster, pod)
+    failed = any(status["state"]["terminated"]["exitCode"]
+                 for status in pod["status"].get("containerStatuses", []))
+    pod["status"]["phase"] = "Failed" if failed else "Succeeded"
+    cluster.store.update(PODS, pod)
+
+
+def termination_deadline(pod: dict, now: float) -> float:
+    """When the grace period of a deleted pod ends."""
+    stamp = pod["metadata"].get("deletionTimestamp")
+    return parse_rfc3339(stamp) if stamp else now
+
+
+def _start_termination(cluster: Cluster, pod: dict) -> None:
+    _cancel_timers(cluster, pod["metadata"]["uid"], (_CONTAINER_TIMER, _SANDBOX_TIMER))
+    running = [status["name"] for status in pod["status"].get("containerStatuses", [])
+               if "running" in status.get("state", {})]
+    for name in running:
+        _event(cluster, pod, name, "Normal", "Killing", f"Stopping container {name}")
+    deadline = max(termination_deadline(pod, cluster.now), cluster.now)
+    containers = {c["name"]: c for c in pod["spec"].get("containers", [])}
+    stubborn = [name for name in running if not stops_on_sigterm(containers[name])]
+    stops_at = deadline if stubborn else min(deadline, cluster.now + (
+        cluster.rng.between(100, 600) / 1000 if running else 0.2))
+    meta = pod["metadata"]
+    cluster.timers.schedule(stops_at, _STOPPED_TIMER, meta["namespace"], meta["name"], meta["uid"])
+
+
+@controller
+def run_pods(cluster: Cluster) -> None:
+    nodes = {node["metadata"]["name"]: node for node in cluster.store.iter_stored(NODES)}
+    work = []
+    for pod in cluster.store.iter_stored(PODS):
+        meta, spec = pod["metadata"], pod["spec"]
+        node_name = spec.get("nodeName")
+        if meta.get("deletionTimestamp"):
+            if not node_name or node_name not in nodes or meta.get("deletionGracePeriodSeconds") == 0:
+                work.append(("remove", pod))
+            elif not any(t[2] == _STOPPED_TIMER for t in _pending_timers(cluster, meta["uid"])) \
+                    and pod.get("status", {}).get("phase") not in ("Succeeded", "Failed"):
+                work.append(("terminate", pod))
+        elif node_name in nodes and not pod.get("status", {}).get("startTime"):
+            work.append(("admit", pod))
+        elif node_name in nodes and _stalled(cluster, pod):
+            work.append(("resume", pod))
+    for action, stored in work:
+        meta = stored["metadata"]
+        pod = cluster.store.get(PODS, meta["namespace"], meta["name"])
+        if action == "remove":
+            _remove_pod(cluster, pod)
+        elif action == "terminate":
+            _start_termination(cluster, pod)
+        elif action == "admit":
+            _admit(cluster, pod, nodes[pod["spec"]["nodeName"]])
+        else:
+            _resume(cluster, pod)
+
+
+def _settled(pod: dict, status: dict) -> bool:
+    state = status.get("state", {})
+    if "running" in state:
+        return True
+    if "waiting" in state:
+        return state["waiting"].get("reason") in ("InvalidImageName", "ErrImageNeverPull")
+    terminated = state.get("terminated", {})
+    return not should_restart(pod["spec"].get("restartPolicy", "Always"),
+                              terminated.get("exitCode", 0))
+
+
+def _stalled(cluster: Cluster, pod: dict) -> bool:
+    """An admitted pod with unfinished containers but no timer to move it (e.g. after a restart)."""
+    if pod["status"].get("phase") in ("Succeeded", "Failed"):
+        return False
+    statuses = pod["status"].get("containerStatuses", [])
+    if all(_settled(pod, status) for status in statuses):
+        return False
+    return not _pending_timers(cluster, pod["metadata"]["uid"])
+
+
+def _resume(cluster: Cluster, pod: dict) -> None:
+    if not pod["status"].get("podIP"):
+        meta = pod["metadata"]
+        cluster.timers.schedule(cluster.now, _SANDBOX_TIMER, meta["namespace"], meta["name"],
+                                meta["uid"])
+        return
+    for status in pod["status"].get("containerStatuses", []):
+        if not _settled(pod, status):
+            _schedule_container(cluster, pod, status["name"], "prepare", 0.0, {})

@@ -1,0 +1,251 @@
+"""kube-scheduler: puts each pending pod on a node, or says why none fits.
+
+For every pod without ``spec.nodeName`` the filters of the default profile that matter on a
+learner's cluster run against every node (node unschedulable, node selector and required node
+affinity, NoSchedule/NoExecute taints, cpu/memory/pod-count fit); among the nodes that pass,
+the least allocated one wins. A pod that fits nowhere gets ``PodScheduled=False`` with reason
+``Unschedulable`` and one ``FailedScheduling`` event whose message counts the reasons per node,
+as the real scheduler words it. The pod is looked at again on every reconcile (level-driven),
+but the event and condition are written only when the verdict changes, so a pod that stays
+unschedulable costs nothing.
+
+The decisions (``node_fit_failures``, ``pick_node``, ``failed_scheduling_message``) are pure
+functions of wire-form objects; ``reconcile`` only applies them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from fractions import Fraction
+
+from ..clock import rfc3339
+from ..cluster import Cluster, controller
+from ..events import object_reference, record_event
+from ..quantities import parse_quantity
+from ..resources import resolve
+
+PODS = resolve("pods")
+NODES = resolve("nodes")
+COMPONENT = "default-scheduler"
+_TERMINAL_PHASES = ("Succeeded", "Failed")
+_UNSCHEDULABLE_TAINT = "node.kubernetes.io/unschedulable"
+_NOT_READY_TAINT = "node.kubernetes.io/not-ready"
+_RESOURCE_REASONS = ("Insufficient cpu", "Insufficient memory", "Too many pods")
+
+
+# -- pure decisions ------------------------------------------------------------------------------
+def pod_requests(pod: dict) -> dict[str, Fraction]:
+    """Effective cpu/memory requests: the sum over containers, or the largest init container."""
+    def of(container: dict, resource: str) -> Fraction:
+        value = ((container.get("resources") or {}).get("requests") or {}).get(resource)
+        return parse_quantity(value) if value is not None else Fraction(0)
+
+    spec = pod.get("spec", {})
+    result = {}
+    for resource in ("cpu", "memory"):
+        running = sum((of(c, resource) for c in spec.get("containers", [])), Fraction(0))
+        init = max((of(c, resource) for c in spec.get("initContainers", [])), default=Fraction(0))
+        result[resource] = max(running, init)
+    return result
+
+
+def occupies_node(pod: dict) -> bool:
+    return bool(pod["spec"].get("nodeName")) and pod["status"].get("phase") not in _TERMINAL_PHASES
+
+
+def node_ready(node: dict) -> bool:
+    return any(condition.get("type") == "Ready" and condition.get("status") == "True"
+               for condition in node.get("status", {}).get("conditions", []))
+
+
+def _effective_taints(node: dict) -> list[dict]:
+    taints = list(node.get("spec", {}).get("taints", []))
+    if not node_ready(node) and not any(t.get("key") == _NOT_READY_TAINT for t in taints):
+        taints.append({"key": _NOT_READY_TAINT, "effect": "NoSchedule"})
+    if node.get("spec", {}).get("unschedulable") and \
+            not any(t.get("key") == _UNSCHEDULABLE_TAINT for t in taints):
+        taints.append({"key": _UNSCHEDULABLE_TAINT, "effect": "NoSchedule"})
+    return taints
+
+
+def tolerates(toleration: dict, taint: dict) -> bool:
+    if toleration.get("effect") and toleration["effect"] != taint.get("effect"):
+        return False
+    if toleration.get("operator", "Equal") == "Exists":
+        return not toleration.get("key") or toleration["key"] == taint.get("key")
+    return (toleration.get("key") == taint.get("key")
+            and toleration.get("value", "") == taint.get("value", ""))
+
+
+def _untolerated_taint(pod: dict, node: dict) -> dict | None:
+    tolerations = pod["spec"].get("tolerations", [])
+    for taint in _effective_taints(node):
+        if taint.get("effect") not in ("NoSchedule", "NoExecute"):
+            continue
+        if not any(tolerates(toleration, taint) for toleration in tolerations):
+            return taint
+    return None
+
+
+def _match_expression(labels: dict, expression: dict) -> bool:
+    key, operator = expression.get("key"), expression.get("operator")
+    values = expression.get("values") or []
+    if operator == "In":
+        return key in labels and labels[key] in values
+    if operator == "NotIn":
+        return key not in labels or labels[key] not in values
+    if operator == "Exists":
+        return key in labels
+    if operator == "DoesNotExist":
+        return key not in labels
+    if operator in ("Gt", "Lt") and key in labels:
+        try:
+            value, bound = int(labels[key]), int(values[0])
+        except (ValueError, IndexError):
+            return False
+        return value > bound if operator == "Gt" else value < bound
+    return False
+
+
+def _matches_node_affinity(pod: dict, node: dict) -> bool:
+    labels = node["metadata"].get("labels", {})
+    selector = pod["spec"].get("nodeSelector") or {}
+    if any(labels.get(key) != value for key, value in selector.items()):
+        return False
+    required = (((pod["spec"].get("affinity") or {}).get("nodeAffinity") or {})
+                .get("requiredDuringSchedulingIgnoredDuringExecution"))
+    if not required:
+        return True
+    fields = {"metadata.name": node["metadata"]["name"]}
+    for term in required.get("nodeSelectorTerms", []):
+        if all(_match_expression(labels, e) for e in term.get("matchExpressions", [])) and \
+                all(_match_expression(fields, e) for e in term.get("matchFields", [])):
+            return True
+    return False
+
+
+def _allocatable(node: dict, resource: str) -> Fraction:
+    value = node.get("status", {}).get("allocatable", {}).get(resource)
+    return parse_quantity(value) if value is not None else Fraction(0)
+
+
+def node_usage(node: dict, pods: list[dict]) -> dict:
+    on_node = [pod for pod in pods
+               if pod["spec"].get("nodeName") == node["metadata"]["name"] and occupies_node(pod)]
+    usage = {"cpu": Fraction(0), "memory": Fraction(0), "pods": len(on_node)}
+    for pod in on_node:
+        for resource, amount in pod_requests(pod).items():
+            usage[resource] += amount
+    return usage
+
+
+def node_fit_failures(pod: dict, node: dict, pods: list[dict]) -> list[str]:
+    """Why ``pod`` cannot go on ``node``, in the scheduler's words; empty if it fits."""
+    if not _matches_node_affinity(pod, node):
+        return ["node(s) didn't match Pod's node affinity/selector"]
+    taint = _untolerated_taint(pod, node)
+    if taint is not None:
+        if taint.get("key") == _UNSCHEDULABLE_TAINT and node["spec"].get("unschedulable"):
+            return ["node(s) were unschedulable"]
+        return [f"node(s) had untolerated taint {{{taint.get('key')}: {taint.get('value', '')}}}"]
+    usage, wanted = node_usage(node, pods), pod_requests(pod)
+    failures = []
+    if usage["pods"] + 1 > _allocatable(node, "pods"):
+        failures.append("Too many pods")
+    for resource in ("cpu", "memory"):
+        if wanted[resource] and usage[resource] + wanted[resource] > _allocatable(node, resource):
+            failures.append(f"Insufficient {resource}")
+    return failures
+
+
+def _load(node: dict, pods: list[dict], pod: dict) -> tuple:
+    usage, wanted = node_usage(node, pods), pod_requests(pod)
+    fractions = [(usage[r] + wanted[r]) / _allocatable(node, r)
+                 for r in ("cpu", "memory") if _allocatable(node, r)]
+    return (sum(fractions) / max(len(fractions), 1), usage["pods"], node["metadata"]["name"])
+
+
+def pick_node(pod: dict, nodes: list[dict], pods: list[dict]) -> tuple[str | None, dict[str, list[str]]]:
+    """The least allocated node that fits, and the failures of the nodes that do not."""
+    failures = {node["metadata"]["name"]: node_fit_failures(pod, node, pods) for node in nodes}
+    fitting = [node for node in nodes if not failures[node["metadata"]["name"]]]
+    if not fitting:
+        return None, failures
+    return min(fitting, key=lambda node: _load(node, pods, pod))["metadata"]["name"], failures
+
+
+def failed_scheduling_message(failures: dict[str, list[str]]) -> str:
+    """``0/1 nodes are available: 1 Insufficient cpu. preemption: ...`` for an unplaceable pod."""
+    total = len(failures)
+    if total == 0:
+        return "no nodes available to schedule pods"
+    reasons = Counter(reason for node_failures in failures.values() for reason in node_failures)
+    listed = ", ".join(f"{count} {reason}" for reason, count in sorted(reasons.items()))
+    preemption = Counter()
+    for node_failures in failures.values():
+        helpful = all(reason in _RESOURCE_REASONS for reason in node_failures)
+        preemption["No preemption victims found for incoming pod" if helpful
+                   else "Preemption is not helpful for scheduling"] += 1
+    preemption_listed = ", ".join(f"{count} {reason}" for reason, count in sorted(preemption.items()))
+    return (f"0/{total} nodes are available: {listed}. preemption: 0/{total} nodes are available: "
+            f"{preemption_listed}.")
+
+
+def wants_scheduling(pod: dict) -> bool:
+    spec, meta = pod.get("spec", {}), pod.get("metadata", {})
+    return (not spec.get("nodeName") and not meta.get("deletionTimestamp")
+            and spec.get("schedulerName", "default-scheduler") == "default-scheduler"
+            and pod.get("status", {}).get("phase", "Pending") == "Pending"
+            and not spec.get("schedulingGates"))
+
+
+def _scheduled_condition(pod: dict) -> dict | None:
+    return next((c for c in pod.get("status", {}).get("conditions", [])
+                 if c.get("type") == "PodScheduled"), None)
+
+
+# -- the control loop ----------------------------------------------------------------------------
+def _set_condition(pod: dict, condition: dict) -> None:
+    conditions = [c for c in pod.setdefault("status", {}).get("conditions", [])
+                  if c.get("type") != condition["type"]]
+    pod["status"]["conditions"] = conditions + [condition]
+
+
+def _bind(cluster: Cluster, pod: dict, node_name: str) -> None:
+    pod["spec"]["nodeName"] = node_name
+    _set_condition(pod, {"type": "PodScheduled", "status": "True", "lastProbeTime": None,
+                         "lastTransitionTime": rfc3339(cluster.now)})
+    bound = cluster.store.update(PODS, pod)
+    meta = bound["metadata"]
+    record_event(cluster, object_reference(bound), "Scheduled",
+                 f"Successfully assigned {meta['namespace']}/{meta['name']} to {node_name}",
+                 COMPONENT)
+
+
+def _report_unschedulable(cluster: Cluster, pod: dict, message: str) -> None:
+    current = _scheduled_condition(pod)
+    if current and current.get("status") == "False" and current.get("message") == message:
+        return
+    _set_condition(pod, {"type": "PodScheduled", "status": "False", "lastProbeTime": None,
+                         "lastTransitionTime": rfc3339(cluster.now), "reason": "Unschedulable",
+                         "message": message})
+    updated = cluster.store.update(PODS, pod)
+    record_event(cluster, object_reference(updated), "FailedScheduling", message, COMPONENT,
+                 event_type="Warning")
+
+
+@controller
+def schedule_pending_pods(cluster: Cluster) -> None:
+    pending = [pod for pod in cluster.store.iter_stored(PODS) if wants_scheduling(pod)]
+    if not pending:
+        return
+    nodes = cluster.store.list(NODES)
+    pods = cluster.store.list(PODS)
+    for stored in pending:
+        pod = cluster.store.get(PODS, stored["metadata"]["namespace"], stored["metadata"]["name"])
+        node_name, failures = pick_node(pod, nodes, pods)
+        if node_name is None:
+            _report_unschedulable(cluster, pod, failed_scheduling_message(failures))
+            continue
+        _bind(cluster, pod, node_name)
+        pods = [p for p in pods if p["metadata"]["uid"] != pod["metadata"]["uid"]] + [pod]

@@ -1,0 +1,31 @@
+"""Kubernetes resource quantities (``100m``, ``128Mi``, ``1.5``, ``2e3``) as exact numbers.
+
+The scheduler compares requests with a node's allocatable resources, the API server compares
+requests with limits to find a pod's QoS class; both need ``500m`` cpu to equal ``0.5``.
+"""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+
+_BINARY = {"Ki": 2 ** 10, "Mi": 2 ** 20, "Gi": 2 ** 30, "Ti": 2 ** 40, "Pi": 2 ** 50, "Ei": 2 ** 60}
+_DECIMAL = {"n": Fraction(1, 10 ** 9), "u": Fraction(1, 10 ** 6), "m": Fraction(1, 1000), "": 1,
+            "k": 10 ** 3, "M": 10 ** 6, "G": 10 ** 9, "T": 10 ** 12, "P": 10 ** 15, "E": 10 ** 18}
+_QUANTITY = re.compile(r"^([+-]?(?:\d+\.?\d*|\.\d+))(?:([eE][+-]?\d+)|(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE])?)$")
+
+
+def parse_quantity(text) -> Fraction:
+    """The value of a quantity; ``ValueError`` for text the API server would reject."""
+    if isinstance(text, (int, float)):
+        return Fraction(text)
+    match = _QUANTITY.match(str(text).strip())
+    if match is None:
+        raise ValueError(f"quantities must match the regular expression "
+                         f"'^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$': {text!r}")
+    number, exponent, suffix = match.groups()
+    value = Fraction(number)
+    if exponent:
+        return value * Fraction(10) ** int(exponent[1:])
+    suffix = suffix or ""
+    return value * (_BINARY[suffix] if suffix in _BINARY else _DECIMAL[suffix])
