@@ -16,6 +16,10 @@ from .resources import ResourceType
 from .rng import SandboxRandom
 
 
+#: A generated name is its base cut to 58 characters plus 5 random ones (apiserver names.go).
+_MAX_GENERATED_BASE = 58
+
+
 def _key(namespace: str | None, name: str) -> str:
     return f"{namespace or ''}/{name}"
 
@@ -66,7 +70,7 @@ class ObjectStore:
         obj = copy.deepcopy(obj)
         meta = obj.setdefault("metadata", {})
         if not meta.get("name") and meta.get("generateName"):
-            meta["name"] = meta["generateName"] + self._rng.token(5)
+            meta["name"] = meta["generateName"][:_MAX_GENERATED_BASE] + self._rng.token(5)
         namespace = meta.get("namespace") if rt.namespaced else None
         if rt.namespaced:
             namespace = meta.setdefault("namespace", namespace or "default")
@@ -106,5 +110,6 @@ class ObjectStore:
         obj = bucket.pop(_key(namespace if rt.namespaced else None, name), None)
         if obj is None:
             raise NotFound(rt.qualified_name, name)
+        self._next_resource_version()
         self.changed = True
         return obj

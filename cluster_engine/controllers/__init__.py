@@ -3,3 +3,7 @@
 Each module registers its loops with ``cluster.controller``. They are level-driven: every call
 looks at the objects as they are now and makes one step towards what their specs ask for.
 """
+
+from . import kubelet, scheduler  # noqa: E402,F401
+
+from . import workloads  # noqa: E402,F401

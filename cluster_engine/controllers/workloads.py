@@ -1,0 +1,511 @@
+"""The garbage collector, the deployment controller and the replicaset controller.
+
+These are what kube-controller-manager runs for workloads: a Deployment is turned into
+ReplicaSets (one per pod template, named by its hash), a ReplicaSet into pods, and whatever lost
+its controlling owner is deleted. Each loop is level-driven: it reads the store as it is, makes at
+most one step per object, and writes only when something differs, so a quiet cluster costs no
+writes. The rules themselves are the pure functions of ``cluster_engine.workloads``; this module
+reads, asks them, writes, and records the events the real controllers record.
+
+Pods are handed to the scheduler and kubelet through the store alone: they are created without
+``nodeName`` and deleted the Kubernetes way (``workloads.delete_pod``), and come back Ready when
+the kubelet says so. Anything that depends on time passing (a progress deadline, pods becoming
+available after ``minReadySeconds``) is a timer, so the state at a given time does not depend on
+how the clock got there.
+"""
+
+from __future__ import annotations
+
+import copy
+
+from .. import workloads as w
+from ..cluster import Cluster, controller
+from ..errors import AlreadyExists, Conflict, NotFound
+from ..events import object_reference, record_event
+from ..resources import RESOURCE_TYPES
+from ..timers import timer_action
+
+PODS, DEPLOYMENTS, REPLICASETS = w.PODS, w.DEPLOYMENTS, w.REPLICASETS
+DEPLOYMENT_CONTROLLER = "deployment-controller"
+REPLICASET_CONTROLLER = "replicaset-controller"
+RECHECK = "workloads.recheck"
+
+_GC_SKIPPED = {"events"}
+
+
+@timer_action(RECHECK)
+def _recheck(cluster: Cluster, kind: str, namespace: str, name: str) -> None:
+    """Nothing to do but be due: the reconcile that follows every timer looks again."""
+
+
+def _schedule_recheck(cluster: Cluster, due: float, kind: str, namespace: str, name: str) -> None:
+    args = [kind, namespace, name]
+    if due <= cluster.now:
+        return
+    if any(timer[0] == due and timer[2] == RECHECK and timer[3] == args
+           for timer in cluster.state.timers):
+        return
+    cluster.timers.schedule(due, RECHECK, *args)
+
+
+def _write(cluster: Cluster, rt, obj: dict) -> dict | None:
+    """Update unless someone changed it since it was read (then the next round sees the news)."""
+    try:
+        return cluster.store.update(rt, obj)
+    except (Conflict, NotFound):
+        return None
+
+
+def _write_spec(cluster: Cluster, rt, obj: dict) -> dict | None:
+    stored = cluster.store.find(rt, obj["metadata"].get("namespace"), obj["metadata"]["name"])
+    if stored is None:
+        return None
+    w.bump_generation_if_spec_changed(stored, obj)
+    return _write(cluster, rt, obj)
+
+
+# -- garbage collector ---------------------------------------------------------------------------
+@controller
+def collect_garbage(cluster: Cluster) -> None:
+    """Delete what lost all its owners; drop references to owners that are gone."""
+    exists = w.owner_exists_in(cluster.state.objects)
+    for rt in RESOURCE_TYPES:
+        if rt.qualified_name in _GC_SKIPPED:
+            continue
+        orphaned, trimmed = [], []
+        for obj in cluster.store.iter_stored(rt):
+            if not obj["metadata"].get("ownerReferences"):
+                continue
+            present, gone = w.dangling_owner_refs(obj, exists)
+            if gone and not present:
+                orphaned.append(obj)
+            elif gone:
+                trimmed.append((obj, present))
+        for obj in orphaned:
+            meta = obj["metadata"]
+            if rt is PODS:
+                if not meta.get("deletionTimestamp"):
+                    w.delete_pod(cluster, obj)
+            else:
+                cluster.store.delete(rt, meta.get("namespace"), meta["name"])
+        for obj, present in trimmed:
+            obj = copy.deepcopy(obj)
+            obj["metadata"]["ownerReferences"] = present
+            _write(cluster, rt, obj)
+
+
+# -- claiming (adoption and release) -------------------------------------------------------------
+def _claim(cluster: Cluster, owner: dict, rt, candidates: list[dict]) -> list[dict]:
+    """``ControllerRefManager``: what the owner controls, adopting matching orphans and letting go
+    of children whose labels no longer match."""
+    uid = owner["metadata"]["uid"]
+    selector = owner["spec"].get("selector")
+    claimed = []
+    for child in candidates:
+        ref = w.controller_ref(child)
+        matches = w.selector_matches(selector, child["metadata"].get("labels"))
+        if ref is not None and ref.get("uid") != uid:
+            continue
+        if ref is not None:
+            if matches or child["metadata"].get("deletionTimestamp"):
+                claimed.append(child)
+                continue
+            released = copy.deepcopy(child)
+            released["metadata"]["ownerReferences"] = [
+                other for other in child["metadata"]["ownerReferences"] if other.get("uid") != uid]
+            _write(cluster, rt, released)
+            continue
+        if matches and not child["metadata"].get("deletionTimestamp"):
+            adopted = copy.deepcopy(child)
+            adopted["metadata"].setdefault("ownerReferences", []).append(w.owner_reference(owner))
+            adopted = _write(cluster, rt, adopted)
+            if adopted is not None:
+                claimed.append(adopted)
+    return claimed
+
+
+# -- replicaset controller -----------------------------------------------------------------------
+@controller
+def reconcile_replica_sets(cluster: Cluster) -> None:
+    for rs in cluster.store.list(REPLICASETS):
+        _sync_replica_set(cluster, rs)
+
+
+def _sync_replica_set(cluster: Cluster, rs: dict) -> None:
+    namespace = rs["metadata"]["namespace"]
+    candidates = [pod for pod in cluster.store.iter_stored(PODS, namespace)
+                  if pod.get("status", {}).get("phase") not in ("Succeeded", "Failed")]
+    owned = _claim(cluster, rs, PODS, candidates)
+    active = [pod for pod in owned if w.is_active(pod)]
+    difference = len(active) - w.replicas_of(rs)
+    if not rs["metadata"].get("deletionTimestamp"):
+        if difference < 0:
+            active += _create_pods(cluster, rs, -difference)
+        elif difference > 0:
+            victims = w.pods_to_delete(active, difference, cluster.now)
+            for pod in victims:
+                _delete_pod(cluster, rs, pod)
+            gone = {pod["metadata"]["name"] for pod in victims}
+            active = [pod for pod in active if pod["metadata"]["name"] not in gone]
+    status = w.replica_set_status(rs, active, cluster.now)
+    if status != rs.get("status"):
+        rs["status"] = status
+        _write(cluster, REPLICASETS, rs)
+    _schedule_availability_check(cluster, rs, active)
+
+
+def _create_pods(cluster: Cluster, rs: dict, count: int) -> list[dict]:
+    from ..defaults import default_pod
+
+    created = []
+    for _ in range(count):
+        pod = default_pod(w.pod_for(rs), cluster.rng)
+        pod = cluster.store.create(PODS, pod)
+        created.append(pod)
+        record_event(cluster, object_reference(rs), "SuccessfulCreate",
+                     f'Created pod: {pod["metadata"]["name"]}', REPLICASET_CONTROLLER)
+    return created
+
+
+def _delete_pod(cluster: Cluster, rs: dict, pod: dict) -> None:
+    try:
+        w.delete_pod(cluster, pod)
+    except NotFound:
+        return
+    record_event(cluster, object_reference(rs), "SuccessfulDelete",
+                 f'Deleted pod: {pod["metadata"]["name"]}', REPLICASET_CONTROLLER)
+
+
+def _schedule_availability_check(cluster: Cluster, rs: dict, pods: list[dict]) -> None:
+    min_ready = rs["spec"].get("minReadySeconds", 0)
+    if not min_ready:
+        return
+    pending = [since for pod in pods
+               if (since := w.available_since(pod, min_ready)) is not None and since > cluster.now]
+    if pending:
+        _schedule_recheck(cluster, min(pending), "ReplicaSet", rs["metadata"]["namespace"],
+                          rs["metadata"]["name"])
+
+
+# -- deployment controller -----------------------------------------------------------------------
+@controller
+def reconcile_deployments(cluster: Cluster) -> None:
+    for deployment in cluster.store.list(DEPLOYMENTS):
+        _DeploymentSync(cluster, deployment).run()
+
+
+class _DeploymentSync:
+    """One ``syncDeployment`` of one deployment: the Go controller's steps, in its order."""
+
+    def __init__(self, cluster: Cluster, deployment: dict):
+        self.cluster = cluster
+        self.d = deployment
+        self.namespace = deployment["metadata"]["namespace"]
+
+    @property
+    def now(self) -> float:
+        return self.cluster.now
+
+    def run(self) -> None:
+        if not self.d["spec"].get("selector") or not w.selector_matches(
+                self.d["spec"]["selector"],
+                self.d["spec"].get("template", {}).get("metadata", {}).get("labels")):
+            return
+        candidates = list(self.cluster.store.iter_stored(REPLICASETS, self.namespace))
+        self.rs_list = _claim(self.cluster, self.d, REPLICASETS, candidates)
+        if self.d["metadata"].get("deletionTimestamp"):
+            new_rs, old_rss = self._new_and_old(create=False)
+            self._write_status(w.deployment_status(self.d, self._all(new_rs, old_rss), new_rs,
+                                                   self.now))
+            return
+        if not self._check_paused_conditions():
+            return
+        if self.d["spec"].get("paused") or self._is_scaling_event():
+            self._sync_scale()
+        elif w.is_rolling(self.d):
+            self._rollout_rolling()
+        else:
+            self._rollout_recreate()
+
+    # -- reading and writing ------------------------------------------------------------------
+    @staticmethod
+    def _all(new_rs: dict | None, old_rss: list[dict]) -> list[dict]:
+        return old_rss + ([new_rs] if new_rs is not None else [])
+
+    def _update_deployment(self) -> bool:
+        written = _write(self.cluster, DEPLOYMENTS, self.d)
+        if written is None:
+            return False
+        self.d = written
+        return True
+
+    def _write_status(self, status: dict) -> bool:
+        if status == self.d.get("status"):
+            return True
+        self.d["status"] = status
+        return self._update_deployment()
+
+    def _event(self, message: str) -> None:
+        record_event(self.cluster, object_reference(self.d), "ScalingReplicaSet", message,
+                     DEPLOYMENT_CONTROLLER)
+
+    def _scale(self, rs: dict, size: int, operation: str | None = None) -> tuple[bool, dict]:
+        """``scaleReplicaSet``: size and replica annotations; an event when the size changes."""
+        desired = w.replicas_of(self.d)
+        resize = w.replicas_of(rs) != size
+        candidate = copy.deepcopy(rs)
+        reannotate = w.set_replicas_annotations(candidate, desired,
+                                                desired + w.max_surge(self.d))
+        if not (resize or reannotate):
+            return False, rs
+        old_size = w.replicas_of(rs)
+        candidate["spec"]["replicas"] = size
+        written = _write_spec(self.cluster, REPLICASETS, candidate)
+        if written is None:
+            return False, rs
+        if resize:
+            operation = operation or ("up" if old_size < size else "down")
+            self._event(f'Scaled {operation} replica set {rs["metadata"]["name"]} '
+                        f"from {old_size} to {size}")
+        return resize, written
+
+    def _scale_and_record(self, rs: dict, size: int) -> tuple[bool, dict]:
+        if w.replicas_of(rs) == size:
+            return False, rs
+        return self._scale(rs, size)
+
+    # -- revisions and the new ReplicaSet ------------------------------------------------------
+    def _new_and_old(self, create: bool) -> tuple[dict | None, list[dict]]:
+        """``getAllReplicaSetsAndSyncRevision``."""
+        template = self.d["spec"]["template"]
+        matching = sorted((rs for rs in self.rs_list
+                           if w.equal_ignoring_hash(rs["spec"]["template"], template)),
+                          key=w.creation_order)
+        new_rs = matching[0] if matching else None
+        old_rss = [rs for rs in self.rs_list if rs is not new_rs]
+        new_revision = max((w.revision_of(rs) for rs in old_rss), default=0) + 1
+        if new_rs is not None:
+            return self._sync_existing(new_rs, new_revision), old_rss
+        if not create:
+            return None, old_rss
+        return self._create_new(old_rss, new_revision), old_rss
+
+    def _sync_existing(self, new_rs: dict, new_revision: int) -> dict:
+        candidate = copy.deepcopy(new_rs)
+        changed = w.set_new_rs_annotations(self.d, candidate, new_revision, exists=True)
+        min_ready = self.d["spec"].get("minReadySeconds", 0)
+        if candidate["spec"].get("minReadySeconds", 0) != min_ready:
+            candidate["spec"]["minReadySeconds"] = min_ready
+            changed = True
+        if changed:
+            new_rs = _write_spec(self.cluster, REPLICASETS, candidate) or new_rs
+        deployment_changed = self._set_revision(new_rs)
+        if w.has_progress_deadline(self.d) and w.find_condition(self.d.get("status", {}),
+                                                                "Progressing") is None:
+            w.set_condition(self.d.setdefault("status", {}), w.new_condition(
+                "Progressing", "True", w.FOUND_NEW_RS,
+                f'Found new replica set "{new_rs["metadata"]["name"]}"', self.now))
+            deployment_changed = True
+        if deployment_changed:
+            self._update_deployment()
+        return new_rs
+
+    def _set_revision(self, rs: dict) -> bool:
+        revision = rs["metadata"].get("annotations", {}).get(w.REVISION)
+        annotations = self.d["metadata"].setdefault("annotations", {})
+        if revision is None or annotations.get(w.REVISION) == revision:
+            return False
+        annotations[w.REVISION] = revision
+        return True
+
+    def _create_new(self, old_rss: list[dict], new_revision: int) -> dict | None:
+        collisions = self.d.get("status", {}).get("collisionCount")
+        template_hash = w.pod_template_hash(self.d["spec"]["template"], collisions)
+        rs = w.replica_set_for(self.d, template_hash, 0)
+        rs["spec"]["replicas"] = w.new_rs_new_replicas(self.d, old_rss + [rs], rs)
+        w.set_new_rs_annotations(self.d, rs, new_revision, exists=False)
+        rs["metadata"]["annotations"] = dict(sorted(rs["metadata"]["annotations"].items()))
+        try:
+            created = self.cluster.store.create(REPLICASETS, rs)
+            already_existed = False
+        except AlreadyExists:
+            existing = self.cluster.store.get(REPLICASETS, self.namespace, rs["metadata"]["name"])
+            ref = w.controller_ref(existing)
+            if ref is not None and ref.get("uid") == self.d["metadata"]["uid"] and \
+                    w.equal_ignoring_hash(existing["spec"]["template"], self.d["spec"]["template"]):
+                created, already_existed = existing, True
+            else:
+                self.d.setdefault("status", {})["collisionCount"] = (collisions or 0) + 1
+                self._update_deployment()
+                return None
+        if not already_existed and w.replicas_of(created) > 0:
+            self._event(f'Scaled up replica set {created["metadata"]["name"]} '
+                        f"from 0 to {w.replicas_of(created)}")
+        if not already_existed and w.has_progress_deadline(self.d):
+            w.set_condition(self.d.setdefault("status", {}), w.new_condition(
+                "Progressing", "True", w.NEW_RS_CREATED,
+                f'Created new replica set "{created["metadata"]["name"]}"', self.now))
+            self._set_revision(created)
+            self._update_deployment()
+        elif self._set_revision(created):
+            self._update_deployment()
+        self.rs_list.append(created)
+        return created
+
+    # -- the three ways of syncing ---------------------------------------------------------------
+    def _check_paused_conditions(self) -> bool:
+        condition = w.paused_condition(self.d, self.now)
+        if condition is None:
+            return True
+        w.set_condition(self.d.setdefault("status", {}), condition)
+        return self._update_deployment()
+
+    def _is_scaling_event(self) -> bool:
+        new_rs, old_rss = self._new_and_old(create=False)
+        for rs in self._all(new_rs, old_rss):
+            if w.replicas_of(rs) <= 0:
+                continue
+            desired = rs["metadata"].get("annotations", {}).get(w.DESIRED_REPLICAS)
+            if desired is not None and desired != str(w.replicas_of(self.d)):
+                return True
+        return False
+
+    def _sync_scale(self) -> None:
+        """``sync``: scaling, paused deployments; no rollout progress."""
+        new_rs, old_rss = self._new_and_old(create=False)
+        self._proportional_scale(new_rs, old_rss)
+        new_rs, old_rss = self._refresh(new_rs, old_rss)
+        if self.d["spec"].get("paused"):
+            self._cleanup(old_rss)
+        all_rss = self._all(new_rs, old_rss)
+        self._write_status(w.deployment_status(self.d, all_rss, new_rs, self.now))
+
+    def _proportional_scale(self, new_rs: dict | None, old_rss: list[dict]) -> None:
+        target = w.active_or_latest(new_rs, old_rss)
+        if target is not None:
+            self._scale_and_record(target, w.replicas_of(self.d))
+            return
+        if w.is_saturated(self.d, new_rs):
+            for rs in old_rss:
+                if w.replicas_of(rs) > 0:
+                    self._scale_and_record(rs, 0)
+            return
+        if w.is_rolling(self.d):
+            active = [rs for rs in self._all(new_rs, old_rss) if w.replicas_of(rs) > 0]
+            sizes, operation = w.proportional_sizes(self.d, active)
+            for rs in active:
+                self._scale(rs, sizes[rs["metadata"]["name"]], operation or None)
+
+    def _refresh(self, new_rs: dict | None, old_rss: list[dict]) -> tuple[dict | None, list[dict]]:
+        def fresh(rs):
+            return self.cluster.store.find(REPLICASETS, self.namespace, rs["metadata"]["name"]) or rs
+        return (fresh(new_rs) if new_rs is not None else None), [fresh(rs) for rs in old_rss]
+
+    def _rollout_rolling(self) -> None:
+        new_rs, old_rss = self._new_and_old(create=True)
+        if new_rs is None:
+            return
+        all_rss = self._all(new_rs, old_rss)
+        if self._reconcile_new(all_rss, new_rs) or self._reconcile_old(all_rss, old_rss, new_rs):
+            new_rs, old_rss = self._refresh(new_rs, old_rss)
+            self._sync_rollout_status(self._all(new_rs, old_rss), new_rs)
+            return
+        if w.deployment_complete(self.d, self.d.get("status", {})):
+            self._cleanup(old_rss)
+        self._sync_rollout_status(all_rss, new_rs)
+
+    def _reconcile_new(self, all_rss: list[dict], new_rs: dict) -> bool:
+        desired = w.replicas_of(self.d)
+        if w.replicas_of(new_rs) == desired:
+            return False
+        if w.replicas_of(new_rs) > desired:
+            return self._scale_and_record(new_rs, desired)[0]
+        return self._scale_and_record(new_rs, w.new_rs_new_replicas(self.d, all_rss, new_rs))[0]
+
+    def _reconcile_old(self, all_rss: list[dict], old_rss: list[dict], new_rs: dict) -> bool:
+        if w.total_replicas(old_rss) == 0:
+            return False
+        budget = w.max_scaled_down(self.d, all_rss, new_rs)
+        if budget <= 0:
+            return False
+        scaled = False
+        old_active = [rs for rs in old_rss if w.replicas_of(rs) > 0]
+        cleaned = w.unhealthy_cleanup(old_active, budget)
+        refreshed = []
+        for rs in old_active:
+            if rs["metadata"]["name"] in cleaned:
+                changed, rs = self._scale_and_record(rs, cleaned[rs["metadata"]["name"]])
+                scaled |= changed
+            refreshed.append(rs)
+        sizes = w.old_scale_down(self.d, refreshed + [new_rs], refreshed)
+        for rs in refreshed:
+            if rs["metadata"]["name"] in sizes:
+                scaled |= self._scale_and_record(rs, sizes[rs["metadata"]["name"]])[0]
+        return scaled
+
+    def _rollout_recreate(self) -> None:
+        new_rs, old_rss = self._new_and_old(create=False)
+        all_rss = self._all(new_rs, old_rss)
+        scaled_down = False
+        for rs in old_rss:
+            if w.replicas_of(rs) > 0:
+                scaled_down |= self._scale_and_record(rs, 0)[0]
+        if scaled_down:
+            new_rs, old_rss = self._refresh(new_rs, old_rss)
+            self._sync_rollout_status(self._all(new_rs, old_rss), new_rs)
+            return
+        if self._old_pods_running(new_rs, old_rss):
+            self._sync_rollout_status(all_rss, new_rs)
+            return
+        if new_rs is None:
+            new_rs, old_rss = self._new_and_old(create=True)
+            if new_rs is None:
+                return
+        _scaled, new_rs = self._scale_and_record(new_rs, w.replicas_of(self.d))
+        if w.deployment_complete(self.d, self.d.get("status", {})):
+            self._cleanup(old_rss)
+        self._sync_rollout_status(self._all(new_rs, old_rss), new_rs)
+
+    def _old_pods_running(self, new_rs: dict | None, old_rss: list[dict]) -> bool:
+        if sum(rs.get("status", {}).get("replicas", 0) for rs in old_rss) > 0:
+            return True
+        old_uids = {rs["metadata"]["uid"] for rs in old_rss}
+        selector = self.d["spec"]["selector"]
+        for pod in self.cluster.store.iter_stored(PODS, self.namespace):
+            ref = w.controller_ref(pod)
+            if ref is None or ref.get("uid") not in old_uids:
+                continue
+            if not w.selector_matches(selector, pod["metadata"].get("labels")):
+                continue
+            if pod.get("status", {}).get("phase") not in ("Succeeded", "Failed"):
+                return True
+        return False
+
+    def _cleanup(self, old_rss: list[dict]) -> None:
+        """``cleanupDeployment``: keep ``revisionHistoryLimit`` old ReplicaSets with no pods."""
+        limit = self.d["spec"].get("revisionHistoryLimit")
+        if limit is None:
+            return
+        alive = [rs for rs in old_rss if not rs["metadata"].get("deletionTimestamp")]
+        surplus = len(alive) - limit
+        if surplus <= 0:
+            return
+        for rs in sorted(alive, key=lambda rs: (w.revision_of(rs), w.creation_order(rs)))[:surplus]:
+            status = rs.get("status", {})
+            if (status.get("replicas", 0) != 0 or w.replicas_of(rs) != 0
+                    or rs["metadata"].get("generation", 0) > status.get("observedGeneration", 0)):
+                continue
+            try:
+                self.cluster.store.delete(REPLICASETS, self.namespace, rs["metadata"]["name"])
+            except NotFound:
+                pass
+
+    def _sync_rollout_status(self, all_rss: list[dict], new_rs: dict | None) -> None:
+        status = w.rollout_status(self.d, all_rss, new_rs, self.now)
+        self._write_status(status)
+        if w.deployment_complete(self.d, status):
+            return
+        deadline = w.progress_deadline(self.d, status)
+        if deadline is not None:
+            _schedule_recheck(self.cluster, deadline + 1, "Deployment", self.namespace,
+                              self.d["metadata"]["name"])
