@@ -40,10 +40,11 @@ class TerminalConsumer(AsyncWebsocketConsumer):
         if not session_key:
             await self.close(code=CLOSE_NO_SESSION)
             return
+        # Accept first: a busy database must slow the first prompt down, not fail the handshake.
+        await self.accept()
+        self.lang = self._requested_language()
         sandbox = await database_sync_to_async(sandbox_for_session)(session_key)
         self.sandbox_id = sandbox.pk
-        self.lang = self._requested_language()
-        await self.accept()
         await self.channel_layer.group_add(sandbox_group(self.sandbox_id), self.channel_name)
         await self._start_shell()
         self._note_activity()
