@@ -53,19 +53,28 @@ class Cluster:
             due, action, args = self.timers.pop()
             self.now = max(self.now, due)
             TIMER_ACTIONS[action](self, *args)
-            self.reconcile()
+            self.reconcile(force=True)
         self.now = max(self.now, target)
         self.reconcile()
 
-    def reconcile(self) -> None:
+    def reconcile(self, force: bool = False) -> None:
+        """Let the controllers work until nothing changes any more.
+
+        Like informers, they only wake for a change: a cluster already settled at the current
+        resourceVersion is left alone unless a timer just fired (``force``), which keeps a
+        read-only command from re-running every control loop.
+        """
         if not self.running:
             return
-
+        counters = self.state.counters
+        if not force and counters.get("settledResourceVersion") == counters.get("resourceVersion", 0):
+            return
         for _round in range(_MAX_RECONCILE_ROUNDS):
-            before = self.state.counters.get("resourceVersion", 0)
-            for controller in CONTROLLERS:
-                controller(self)
-            if self.state.counters.get("resourceVersion", 0) == before:
+            before = counters.get("resourceVersion", 0)
+            for control_loop in CONTROLLERS:
+                control_loop(self)
+            if counters.get("resourceVersion", 0) == before:
+                counters["settledResourceVersion"] = before
                 return
 
     def finish(self) -> bool:
