@@ -1,6 +1,6 @@
 """A warm parent for sandbox shells: fork instead of starting Python.
 
-Starting a fresh Python that imports prompt_toolkit and the engine costs ~100 ms; forking a process
+Starting a fresh Python that imports the engine costs ~100 ms; forking a process
 that has already imported them costs ~1–2 ms, and the children share its memory pages. The web
 server starts one zygote (``python -m cluster_engine zygote --control-fd N``) with the scrubbed
 sandbox environment and asks it, over a SOCK_SEQPACKET socket, for a shell:
@@ -8,8 +8,7 @@ sandbox environment and asks it, over a SOCK_SEQPACKET socket, for a shell:
     request:  {"lang": "ja", "rows": 24, "cols": 80}   + the child's end of its state channel (fd)
     answer:   {"pid": 1234}                             + the master side of the new pty (fd)
 
-The zygote builds the shells' prompt session before forking, so no child pays for one (see
-``terminal``). It does nothing else; it ends when the web server closes the control socket. Children
+It does nothing else; it ends when the web server closes the control socket. Children
 are reaped by the kernel (SIGCHLD ignored); a shell reports its exit status over its state
 channel.
 """
@@ -41,19 +40,17 @@ def limit_sandbox_process() -> None:
 def _prepare():
     """Everything a shell needs that does not depend on its learner, done once for all of them.
 
-    A rehearsal of common commands and of a prompt leaves the lazy imports and caches they fill in
-    the pages the children share; each child then copies ~1.5 MiB less on first write.
+    A rehearsal of common commands leaves the lazy imports and caches they fill in the pages the
+    children share; each child then copies less on first write.
     """
-    from . import terminal
+    from . import terminal  # noqa: F401  (readline and the shell, imported before forking)
     from .clock import FakeClock
     from .script import run_script
 
     run_script(REHEARSAL, io.StringIO(), FakeClock())
-    terminal.rehearse_prompt()
-    return terminal.PtyPromptSession()
 
 
-def _become_shell(state_fd: int, request: dict, prepared) -> None:
+def _become_shell(state_fd: int, request: dict) -> None:
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     limit_sandbox_process()
     rows, cols = int(request.get("rows", 24)), int(request.get("cols", 80))
@@ -62,13 +59,13 @@ def _become_shell(state_fd: int, request: dict, prepared) -> None:
 
     status = 1
     try:
-        status = run_terminal(state_fd, request.get("lang", "en"), prepared)
+        status = run_terminal(state_fd, request.get("lang", "en"))
     finally:
         os._exit(status)
 
 
 def serve(control: socket.socket) -> None:
-    prepared = _prepare()
+    _prepare()
     gc.freeze()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)
     while True:
@@ -91,7 +88,7 @@ def serve(control: socket.socket) -> None:
         pid, master_fd = pty.fork()
         if pid == 0:
             control.close()
-            _become_shell(state_fd, request, prepared)
+            _become_shell(state_fd, request)
         os.close(state_fd)
         try:
             socket.send_fds(control, [json.dumps({"pid": pid}).encode()], [master_fd])

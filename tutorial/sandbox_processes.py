@@ -32,8 +32,6 @@ def sandbox_environment() -> dict[str, str]:
         "TERM": "xterm-256color",
         "PYTHONIOENCODING": "utf-8",
         "PYTHONDONTWRITEBYTECODE": "1",
-        # The shell asks nothing of the terminal: no cursor-position round trips before a prompt.
-        "PROMPT_TOOLKIT_NO_CPR": "1",
     }
 
 
@@ -64,7 +62,6 @@ class ZygoteSpawner:
     def _start(self) -> None:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         with theirs:
-            # stdout: the prompt session the zygote prebuilds writes a cursor reset when created.
             self._process = subprocess.Popen(
                 [sys.executable, "-m", "cluster_engine", "zygote", "--control-fd", str(theirs.fileno())],
                 pass_fds=(theirs.fileno(),), env=sandbox_environment(), cwd="/",
