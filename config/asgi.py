@@ -5,8 +5,16 @@ The WebSocket side only accepts connections from this site's own pages (origin c
 """
 
 import os
+import resource
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+# Each open terminal holds about four descriptors (socket, pty, pidfd, state channel): lift the
+# soft limit to the hard one so a classroom of 300 does not stop at the usual 1024.
+_soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+_wanted = 65536 if _hard == resource.RLIM_INFINITY else _hard
+if _soft != resource.RLIM_INFINITY and _soft < _wanted:
+    resource.setrlimit(resource.RLIMIT_NOFILE, (_wanted, _hard))
 
 from django.core.asgi import get_asgi_application  # noqa: E402
 
