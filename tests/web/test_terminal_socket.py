@@ -112,9 +112,15 @@ class Terminal:
                 self.screen += f"[exit {payload}]"
 
     async def run(self, command: str, until: str) -> str:
+        """Type ``command`` and Enter; wait for ``until`` in what follows the echoed line, then
+        for the next prompt (unless the shell ended)."""
         start = len(self.screen)
         await self.socket.send_to(text_data=json.dumps(["stdin", command + "\r"]))
-        await self.read_until(until, since=start)
+        await self.read_until("\r\n", since=start)
+        output_start = self.screen.index("\r\n", start)
+        await self.read_until(until, since=output_start)
+        if self.exit_status is None:
+            await self.read_until(PROMPT, since=self.screen.index(until, output_start) + len(until))
         return self.screen[start:]
 
     async def close(self):
