@@ -282,10 +282,8 @@ async def test_a_paste_larger_than_the_pty_buffer_arrives_whole():
     paste = "".join(f"v{index}={word}\r" for index in range(60))
     await terminal.socket.send_to(text_data=json.dumps(["stdin", paste]))
     lengths = " ".join(f"${{#v{index}}}" for index in range(60))
-    mark = len(terminal.screen)
-    await terminal.run(f"echo {lengths} end", "end\r\n")
-    await terminal.read_until(PROMPT, since=terminal.screen.index("end\r\n", mark))
-    assert " ".join(["300"] * 60) + " end" in plain(terminal.screen[mark:]).splitlines()
+    await terminal.socket.send_to(text_data=json.dumps(["stdin", f"echo {lengths} end\r"]))
+    await terminal.read_until(" ".join(["300"] * 60) + " end\r\n", timeout=30)
     await terminal.close()
 
 
