@@ -37,6 +37,8 @@ class Cluster:
         self.timers = TimerQueue(state.timers, state.counters)
         self._rng_start = self.rng.state
         self._profile_start = dict(state.minikube)
+        #: Indexes derived from the store for this command's span; each checks its own staleness.
+        self.cache: dict[str, object] = {}
 
     @property
     def profile(self) -> dict:

@@ -8,6 +8,7 @@ which is what ``kubectl describe`` shows as ``17s (x6 over 98s)``.
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING
 
 from .clock import rfc3339
@@ -45,17 +46,21 @@ def record_event(cluster: "Cluster", involved: dict, reason: str, message: str, 
     at = cluster.now if at is None else at
     namespace = namespace or involved.get("namespace") or "default"
     source = {"component": component, **({"host": host} if host else {})}
-    for existing in cluster.store.iter_stored(EVENTS, namespace):
-        same_object = (existing["involvedObject"].get("uid") == involved.get("uid")
-                       and existing["involvedObject"].get("name") == involved.get("name")
-                       and existing["involvedObject"].get("fieldPath") == involved.get("fieldPath"))
-        if (same_object and existing["reason"] == reason and existing["message"] == message
-                and existing["source"] == source and existing["type"] == event_type):
-            repeated = cluster.store.get(EVENTS, namespace, existing["metadata"]["name"])
-            repeated["count"] = repeated.get("count", 1) + 1
-            repeated["lastTimestamp"] = rfc3339(at)
-            return cluster.store.update(EVENTS, repeated)
-    return cluster.store.create(EVENTS, {
+    index = _event_index(cluster)
+    identity = (namespace, involved.get("uid"), involved.get("name"), involved.get("fieldPath"),
+                reason, message, json.dumps(source, sort_keys=True), event_type)
+    existing = index.get(identity)
+    repeated = cluster.store.find(EVENTS, namespace, existing) if existing is not None else None
+    if existing is not None and (repeated is None or _identity(repeated) != identity):
+        cluster.cache.pop(_INDEX, None)
+        index = _event_index(cluster)
+        existing = index.get(identity)
+        repeated = cluster.store.find(EVENTS, namespace, existing) if existing is not None else None
+    if repeated is not None:
+        repeated["count"] = repeated.get("count", 1) + 1
+        repeated["lastTimestamp"] = rfc3339(at)
+        return _written(cluster, index, cluster.store.update(EVENTS, repeated))
+    return _written(cluster, index, cluster.store.create(EVENTS, {
         "metadata": {"name": event_name(cluster, involved["name"], at), "namespace": namespace,
                      "creationTimestamp": rfc3339(at)},
         "involvedObject": involved,
@@ -69,4 +74,38 @@ def record_event(cluster: "Cluster", involved: dict, reason: str, message: str, 
         "eventTime": None,
         "reportingComponent": component,
         "reportingInstance": host or "",
-    })
+    }), identity)
+
+
+_INDEX = "events.by-identity"
+
+
+def _identity(event: dict) -> tuple:
+    involved = event.get("involvedObject") or {}
+    return (event["metadata"].get("namespace"), involved.get("uid"), involved.get("name"),
+            involved.get("fieldPath"), event.get("reason"), event.get("message"),
+            json.dumps(event.get("source"), sort_keys=True), event.get("type"))
+
+
+def _event_index(cluster: "Cluster") -> dict:
+    """What makes two events the same, mapped to the first such event's name in key order.
+
+    Finding the event to count again by scanning every event made recording quadratic; the
+    index is rebuilt whenever events were written by anything but ``record_event``.
+    """
+    writes = cluster.store.writes.get(EVENTS.qualified_name, 0)
+    cached = cluster.cache.get(_INDEX)
+    if cached is not None and cached[0] == writes:
+        return cached[1]
+    index: dict = {}
+    for event in cluster.store.iter_stored(EVENTS):
+        index.setdefault(_identity(event), event["metadata"]["name"])
+    cluster.cache[_INDEX] = (writes, index)
+    return index
+
+
+def _written(cluster: "Cluster", index: dict, event: dict, identity: tuple | None = None) -> dict:
+    if identity is not None:
+        index[identity] = event["metadata"]["name"]
+    cluster.cache[_INDEX] = (cluster.store.writes.get(EVENTS.qualified_name, 0), index)
+    return event

@@ -10,7 +10,7 @@ time. ``to_json`` and ``from_json`` are exact inverses.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 
 SCHEMA_VERSION = 1
 
@@ -36,7 +36,8 @@ class SandboxState:
         return cls(rng_state=seed)
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """The fields themselves, not copies: ``asdict`` would deep-copy every object first."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), separators=(",", ":"), sort_keys=True)

@@ -18,6 +18,23 @@ from .rng import SandboxRandom
 
 #: A generated name is its base cut to 58 characters plus 5 random ones (apiserver names.go).
 _MAX_GENERATED_BASE = 58
+_GENERATE_NAME_ATTEMPTS = 8
+
+
+def clone(value):
+    """A deep copy of wire-form data (dicts, lists, scalars), several times faster than
+    ``copy.deepcopy``, which pays for memo bookkeeping JSON data never needs."""
+    if type(value) is dict:
+        return {key: item if type(item) in _SCALARS else clone(item)
+                for key, item in value.items()}
+    if type(value) is list:
+        return [item if type(item) in _SCALARS else clone(item) for item in value]
+    if type(value) in _SCALARS:
+        return value
+    return copy.deepcopy(value)
+
+
+_SCALARS = frozenset((str, int, float, bool, type(None)))
 
 
 def _key(namespace: str | None, name: str) -> str:
@@ -32,31 +49,51 @@ class ObjectStore:
         self._rng = rng
         self._now = now
         self.changed = False
+        #: Writes per resource type in this store's life, so derived indexes know they are stale.
+        self.writes: dict[str, int] = {}
+        self._sorted_keys: dict[str, list[str]] = {}
 
     # -- reads -------------------------------------------------------------------------------
     def get(self, rt: ResourceType, namespace: str | None, name: str) -> dict:
         obj = self._objects.get(rt.qualified_name, {}).get(_key(namespace, name))
         if obj is None:
             raise NotFound(rt.qualified_name, name)
-        return copy.deepcopy(obj)
+        return clone(obj)
 
     def find(self, rt: ResourceType, namespace: str | None, name: str) -> dict | None:
         obj = self._objects.get(rt.qualified_name, {}).get(_key(namespace, name))
-        return copy.deepcopy(obj) if obj is not None else None
+        return clone(obj) if obj is not None else None
 
     def list(self, rt: ResourceType, namespace: str | None = None,
              predicate: Callable[[dict], bool] | None = None) -> list[dict]:
         """Objects of one type in key order (namespace, then name), as etcd returns them."""
-        return [copy.deepcopy(obj) for obj in self.iter_stored(rt, namespace)
+        return [clone(obj) for obj in self.iter_stored(rt, namespace)
                 if predicate is None or predicate(obj)]
 
     def iter_stored(self, rt: ResourceType, namespace: str | None = None) -> Iterator[dict]:
         """The stored objects themselves, without copying: callers must not change them."""
         bucket = self._objects.get(rt.qualified_name, {})
         prefix = f"{namespace}/" if namespace is not None and rt.namespaced else None
-        for key in sorted(bucket):
+        for key in self._keys_in_order(rt.qualified_name, bucket):
             if prefix is None or key.startswith(prefix):
                 yield bucket[key]
+
+    def _keys_in_order(self, qualified_name: str, bucket: dict) -> list[str]:
+        """The bucket's keys sorted, kept between scans until a create or delete.
+
+        A cached list is replaced, never changed, so a scan survives writes made while it runs;
+        the length check catches buckets emptied behind the store's back (``minikube delete``).
+        """
+        keys = self._sorted_keys.get(qualified_name)
+        if keys is None or len(keys) != len(bucket):
+            keys = self._sorted_keys[qualified_name] = sorted(bucket)
+        return keys
+
+    def _wrote(self, qualified_name: str, keys_changed: bool) -> None:
+        self.changed = True
+        self.writes[qualified_name] = self.writes.get(qualified_name, 0) + 1
+        if keys_changed:
+            self._sorted_keys.pop(qualified_name, None)
 
     def count(self) -> int:
         return sum(len(bucket) for bucket in self._objects.values())
@@ -67,15 +104,15 @@ class ObjectStore:
         return str(self._counters["resourceVersion"])
 
     def create(self, rt: ResourceType, obj: dict) -> dict:
-        obj = copy.deepcopy(obj)
+        obj = clone(obj)
         meta = obj.setdefault("metadata", {})
-        if not meta.get("name") and meta.get("generateName"):
-            meta["name"] = meta["generateName"][:_MAX_GENERATED_BASE] + self._rng.token(5)
         namespace = meta.get("namespace") if rt.namespaced else None
         if rt.namespaced:
             namespace = meta.setdefault("namespace", namespace or "default")
-        key = _key(namespace, meta["name"])
         bucket = self._objects.setdefault(rt.qualified_name, {})
+        if not meta.get("name") and meta.get("generateName"):
+            meta["name"] = self._generate_name(bucket, namespace, meta["generateName"])
+        key = _key(namespace, meta["name"])
         if key in bucket:
             raise AlreadyExists(rt.qualified_name, meta["name"])
         obj["apiVersion"], obj["kind"] = rt.api_version, rt.kind
@@ -83,12 +120,21 @@ class ObjectStore:
         meta["resourceVersion"] = self._next_resource_version()
         meta.setdefault("creationTimestamp", rfc3339(self._now()))
         bucket[key] = obj
-        self.changed = True
-        return copy.deepcopy(obj)
+        self._wrote(rt.qualified_name, keys_changed=True)
+        return clone(obj)
+
+    def _generate_name(self, bucket: dict, namespace: str | None, base: str) -> str:
+        """A free generated name: like the API server since 1.32 (RetryGenerateName), a taken
+        one is drawn again, up to 8 attempts, so big ReplicaSets do not fail on a collision."""
+        for _attempt in range(_GENERATE_NAME_ATTEMPTS):
+            name = base[:_MAX_GENERATED_BASE] + self._rng.token(5)
+            if _key(namespace, name) not in bucket:
+                return name
+        return name
 
     def update(self, rt: ResourceType, obj: dict) -> dict:
         """Replace an object; a ``resourceVersion`` that is not the stored one is a Conflict."""
-        obj = copy.deepcopy(obj)
+        obj = clone(obj)
         meta = obj["metadata"]
         key = _key(meta.get("namespace") if rt.namespaced else None, meta["name"])
         bucket = self._objects.get(rt.qualified_name, {})
@@ -102,8 +148,8 @@ class ObjectStore:
             meta[immutable] = stored["metadata"][immutable]
         meta["resourceVersion"] = self._next_resource_version()
         bucket[key] = obj
-        self.changed = True
-        return copy.deepcopy(obj)
+        self._wrote(rt.qualified_name, keys_changed=False)
+        return clone(obj)
 
     def delete(self, rt: ResourceType, namespace: str | None, name: str) -> dict:
         bucket = self._objects.get(rt.qualified_name, {})
@@ -111,5 +157,5 @@ class ObjectStore:
         if obj is None:
             raise NotFound(rt.qualified_name, name)
         self._next_resource_version()
-        self.changed = True
+        self._wrote(rt.qualified_name, keys_changed=True)
         return obj

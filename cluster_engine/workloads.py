@@ -110,8 +110,34 @@ def without_hash(template: dict) -> dict:
     return template
 
 
+def _labels_without_hash(template: dict) -> dict | None:
+    labels = (template.get("metadata") or {}).get("labels")
+    if labels is None or HASH_LABEL not in labels:
+        return labels
+    return {key: value for key, value in labels.items() if key != HASH_LABEL}
+
+
 def equal_ignoring_hash(first: dict, second: dict) -> bool:
-    return without_hash(first) == without_hash(second)
+    """``without_hash(first) == without_hash(second)``, compared piecewise instead of copied."""
+    if first.keys() != second.keys():
+        return False
+    for key, value in first.items():
+        if key != "metadata":
+            if value != second[key]:
+                return False
+            continue
+        other = second["metadata"]
+        if not isinstance(value, dict) or not isinstance(other, dict):
+            if value != other:
+                return False
+            continue
+        if value.keys() != other.keys():
+            return False
+        if any(value[k] != other[k] for k in value if k != "labels"):
+            return False
+        if "labels" in value and _labels_without_hash(first) != _labels_without_hash(second):
+            return False
+    return True
 
 
 # -- defaulting and generations (the API layer calls these) -----------------------------------

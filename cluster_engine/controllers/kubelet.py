@@ -294,9 +294,13 @@ _STATUS_PATCHES: dict[str, Callable[[Cluster, Facts], None]] = {
 
 
 # -- helpers on the cluster ----------------------------------------------------------------------
-def _pending_timers(cluster: Cluster, uid: str) -> list[list]:
-    return [timer for timer in cluster.state.timers
-            if timer[2].startswith("kubelet.") and len(timer[3]) > 2 and timer[3][2] == uid]
+def _pending_timer_actions(cluster: Cluster) -> dict[str, set[str]]:
+    """Pod UID -> actions of its pending kubelet timers, gathered in one pass over the queue."""
+    pending: dict[str, set[str]] = {}
+    for timer in cluster.state.timers:
+        if timer[2].startswith("kubelet.") and len(timer[3]) > 2:
+            pending.setdefault(timer[3][2], set()).add(timer[2])
+    return pending
 
 
 def _cancel_timers(cluster: Cluster, uid: str, actions: tuple[str, ...]) -> None:
@@ -628,18 +632,19 @@ def _start_termination(cluster: Cluster, pod: dict) -> None:
 def run_pods(cluster: Cluster) -> None:
     nodes = {node["metadata"]["name"]: node for node in cluster.store.iter_stored(NODES)}
     work = []
+    pending = _pending_timer_actions(cluster)
     for pod in cluster.store.iter_stored(PODS):
         meta, spec = pod["metadata"], pod["spec"]
         node_name = spec.get("nodeName")
         if meta.get("deletionTimestamp"):
             if not node_name or node_name not in nodes or meta.get("deletionGracePeriodSeconds") == 0:
                 work.append(("remove", pod))
-            elif not any(t[2] == _STOPPED_TIMER for t in _pending_timers(cluster, meta["uid"])) \
+            elif _STOPPED_TIMER not in pending.get(meta["uid"], ()) \
                     and pod.get("status", {}).get("phase") not in ("Succeeded", "Failed"):
                 work.append(("terminate", pod))
         elif node_name in nodes and not pod.get("status", {}).get("startTime"):
             work.append(("admit", pod))
-        elif node_name in nodes and _stalled(cluster, pod):
+        elif node_name in nodes and _stalled(pod, pending):
             work.append(("resume", pod))
     for action, stored in work:
         meta = stored["metadata"]
@@ -665,14 +670,14 @@ def _settled(pod: dict, status: dict) -> bool:
                               terminated.get("exitCode", 0))
 
 
-def _stalled(cluster: Cluster, pod: dict) -> bool:
+def _stalled(pod: dict, pending: dict[str, set[str]]) -> bool:
     """An admitted pod with unfinished containers but no timer to move it (e.g. after a restart)."""
     if pod["status"].get("phase") in ("Succeeded", "Failed"):
         return False
     statuses = pod["status"].get("containerStatuses", [])
     if all(_settled(pod, status) for status in statuses):
         return False
-    return not _pending_timers(cluster, pod["metadata"]["uid"])
+    return not pending.get(pod["metadata"]["uid"])
 
 
 def _resume(cluster: Cluster, pod: dict) -> None:

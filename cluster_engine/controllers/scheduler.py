@@ -130,17 +130,30 @@ def _allocatable(node: dict, resource: str) -> Fraction:
 
 
 def node_usage(node: dict, pods: list[dict]) -> dict:
-    on_node = [pod for pod in pods
-               if pod["spec"].get("nodeName") == node["metadata"]["name"] and occupies_node(pod)]
-    usage = {"cpu": Fraction(0), "memory": Fraction(0), "pods": len(on_node)}
-    for pod in on_node:
-        for resource, amount in pod_requests(pod).items():
-            usage[resource] += amount
-    return usage
+    return node_usages([node], pods)[node["metadata"]["name"]]
 
 
-def node_fit_failures(pod: dict, node: dict, pods: list[dict]) -> list[str]:
-    """Why ``pod`` cannot go on ``node``, in the scheduler's words; empty if it fits."""
+def node_usages(nodes: list[dict], pods) -> dict[str, dict]:
+    """What the pods occupying each node request, in one pass over the pods."""
+    usages = {node["metadata"]["name"]: {"cpu": Fraction(0), "memory": Fraction(0), "pods": 0}
+              for node in nodes}
+    for pod in pods:
+        usage = usages.get(pod["spec"].get("nodeName"))
+        if usage is not None and occupies_node(pod):
+            _add_usage(usage, pod_requests(pod))
+    return usages
+
+
+def _add_usage(usage: dict, wanted: dict[str, Fraction]) -> None:
+    usage["pods"] += 1
+    for resource, amount in wanted.items():
+        usage[resource] += amount
+
+
+def node_fit_failures(pod: dict, node: dict, usage: dict,
+                      wanted: dict[str, Fraction] | None = None) -> list[str]:
+    """Why ``pod`` cannot go on ``node`` (already holding ``usage``), in the scheduler's words;
+    empty if it fits."""
     if not _matches_node_affinity(pod, node):
         return ["node(s) didn't match Pod's node affinity/selector"]
     taint = _untolerated_taint(pod, node)
@@ -148,7 +161,7 @@ def node_fit_failures(pod: dict, node: dict, pods: list[dict]) -> list[str]:
         if taint.get("key") == _UNSCHEDULABLE_TAINT and node["spec"].get("unschedulable"):
             return ["node(s) were unschedulable"]
         return [f"node(s) had untolerated taint {{{taint.get('key')}: {taint.get('value', '')}}}"]
-    usage, wanted = node_usage(node, pods), pod_requests(pod)
+    wanted = pod_requests(pod) if wanted is None else wanted
     failures = []
     if usage["pods"] + 1 > _allocatable(node, "pods"):
         failures.append("Too many pods")
@@ -158,20 +171,27 @@ def node_fit_failures(pod: dict, node: dict, pods: list[dict]) -> list[str]:
     return failures
 
 
-def _load(node: dict, pods: list[dict], pod: dict) -> tuple:
-    usage, wanted = node_usage(node, pods), pod_requests(pod)
+def _load(node: dict, usage: dict, wanted: dict[str, Fraction]) -> tuple:
     fractions = [(usage[r] + wanted[r]) / _allocatable(node, r)
                  for r in ("cpu", "memory") if _allocatable(node, r)]
     return (sum(fractions) / max(len(fractions), 1), usage["pods"], node["metadata"]["name"])
 
 
-def pick_node(pod: dict, nodes: list[dict], pods: list[dict]) -> tuple[str | None, dict[str, list[str]]]:
-    """The least allocated node that fits, and the failures of the nodes that do not."""
-    failures = {node["metadata"]["name"]: node_fit_failures(pod, node, pods) for node in nodes}
+def pick_node(pod: dict, nodes: list[dict], pods: list[dict],
+              usages: dict[str, dict] | None = None) -> tuple[str | None, dict[str, list[str]]]:
+    """The least allocated node that fits, and the failures of the nodes that do not.
+
+    ``usages`` (from ``node_usages``) saves recounting every pod for every node and pod.
+    """
+    usages = node_usages(nodes, pods) if usages is None else usages
+    wanted = pod_requests(pod)
+    failures = {node["metadata"]["name"]: node_fit_failures(
+        pod, node, usages[node["metadata"]["name"]], wanted) for node in nodes}
     fitting = [node for node in nodes if not failures[node["metadata"]["name"]]]
     if not fitting:
         return None, failures
-    return min(fitting, key=lambda node: _load(node, pods, pod))["metadata"]["name"], failures
+    best = min(fitting, key=lambda node: _load(node, usages[node["metadata"]["name"]], wanted))
+    return best["metadata"]["name"], failures
 
 
 def failed_scheduling_message(failures: dict[str, list[str]]) -> str:
@@ -239,13 +259,13 @@ def schedule_pending_pods(cluster: Cluster) -> None:
     pending = [pod for pod in cluster.store.iter_stored(PODS) if wants_scheduling(pod)]
     if not pending:
         return
-    nodes = cluster.store.list(NODES)
-    pods = cluster.store.list(PODS)
+    nodes = list(cluster.store.iter_stored(NODES))
+    usages = node_usages(nodes, cluster.store.iter_stored(PODS))
     for stored in pending:
         pod = cluster.store.get(PODS, stored["metadata"]["namespace"], stored["metadata"]["name"])
-        node_name, failures = pick_node(pod, nodes, pods)
+        node_name, failures = pick_node(pod, nodes, [], usages)
         if node_name is None:
             _report_unschedulable(cluster, pod, failed_scheduling_message(failures))
             continue
         _bind(cluster, pod, node_name)
-        pods = [p for p in pods if p["metadata"]["uid"] != pod["metadata"]["uid"]] + [pod]
+        _add_usage(usages[node_name], pod_requests(pod))

@@ -16,13 +16,12 @@ how the clock got there.
 
 from __future__ import annotations
 
-import copy
-
 from .. import workloads as w
 from ..cluster import Cluster, controller
 from ..errors import AlreadyExists, Conflict, NotFound
 from ..events import object_reference, record_event
 from ..resources import RESOURCE_TYPES
+from ..store import clone
 from ..timers import timer_action
 
 PODS, DEPLOYMENTS, REPLICASETS = w.PODS, w.DEPLOYMENTS, w.REPLICASETS
@@ -89,7 +88,7 @@ def collect_garbage(cluster: Cluster) -> None:
             else:
                 cluster.store.delete(rt, meta.get("namespace"), meta["name"])
         for obj, present in trimmed:
-            obj = copy.deepcopy(obj)
+            obj = clone(obj)
             obj["metadata"]["ownerReferences"] = present
             _write(cluster, rt, obj)
 
@@ -110,13 +109,13 @@ def _claim(cluster: Cluster, owner: dict, rt, candidates: list[dict]) -> list[di
             if matches or child["metadata"].get("deletionTimestamp"):
                 claimed.append(child)
                 continue
-            released = copy.deepcopy(child)
+            released = clone(child)
             released["metadata"]["ownerReferences"] = [
                 other for other in child["metadata"]["ownerReferences"] if other.get("uid") != uid]
             _write(cluster, rt, released)
             continue
         if matches and not child["metadata"].get("deletionTimestamp"):
-            adopted = copy.deepcopy(child)
+            adopted = clone(child)
             adopted["metadata"].setdefault("ownerReferences", []).append(w.owner_reference(owner))
             adopted = _write(cluster, rt, adopted)
             if adopted is not None:
@@ -253,7 +252,7 @@ class _DeploymentSync:
         """``scaleReplicaSet``: size and replica annotations; an event when the size changes."""
         desired = w.replicas_of(self.d)
         resize = w.replicas_of(rs) != size
-        candidate = copy.deepcopy(rs)
+        candidate = clone(rs)
         reannotate = w.set_replicas_annotations(candidate, desired,
                                                 desired + w.max_surge(self.d))
         if not (resize or reannotate):
@@ -291,7 +290,7 @@ class _DeploymentSync:
         return self._create_new(old_rss, new_revision), old_rss
 
     def _sync_existing(self, new_rs: dict, new_revision: int) -> dict:
-        candidate = copy.deepcopy(new_rs)
+        candidate = clone(new_rs)
         changed = w.set_new_rs_annotations(self.d, candidate, new_revision, exists=True)
         min_ready = self.d["spec"].get("minReadySeconds", 0)
         if candidate["spec"].get("minReadySeconds", 0) != min_ready:
