@@ -62,14 +62,14 @@ def table_generator(kind: str, columns: tuple[TableColumn, ...]):
 
 
 @lru_cache(maxsize=4096)
-def _parsed_timestamp(stamp: str) -> float:
+def parsed_timestamp(stamp: str) -> float:
     """Objects created together share their timestamp text; strptime per row dominated tables."""
     return parse_rfc3339(stamp)
 
 
 def object_age(obj: dict, now: float) -> str:
     created = obj.get("metadata", {}).get("creationTimestamp")
-    return age(_parsed_timestamp(created) if created else None, now)
+    return age(parsed_timestamp(created) if created else None, now)
 
 
 NAME_COLUMN = TableColumn("Name", format="name", description="Name must be unique within a "
@@ -166,3 +166,6 @@ def node_row(node: dict, now: float) -> list:
 def namespace_row(namespace: dict, now: float) -> list:
     return [namespace["metadata"]["name"], namespace.get("status", {}).get("phase", ""),
             object_age(namespace, now)]
+
+
+from . import workload_tables  # noqa: E402,F401  (registers the pod, workload and service tables)
