@@ -2,7 +2,8 @@
 
 Everything that makes a learner's cluster theirs lives here: the objects, the time the cluster
 was last advanced to, pending timers, the random generator, the minikube profile, what the
-containers have written to stdout (``logs``, kept by the kubelet) and the shell's own data.
+containers have written to stdout (``logs``, kept by the kubelet) and to their emptyDir volumes
+(``volumes``), and the shell's own data.
 The web side stores it in the database; the sandbox process borrows it for one command at a
 time. ``to_json`` and ``from_json`` are exact inverses.
 """
@@ -28,6 +29,8 @@ class SandboxState:
     minikube: dict = field(default_factory=lambda: dict(PROFILE_ABSENT))
     shell: dict = field(default_factory=dict)
     logs: dict = field(default_factory=dict)
+    #: What containers wrote to their emptyDir volumes (``containers.volume_key`` → files).
+    volumes: dict = field(default_factory=dict)
     schema: int = SCHEMA_VERSION
 
     @classmethod
