@@ -622,7 +622,7 @@ def container_files(cluster: "Cluster", pod: dict, container_name: str,
     ``volumes`` is the emptyDir store; by default the sandbox state's ``volumes`` field.
     """
     if volumes is None:
-        volumes = getattr(cluster.state, "volumes", None) or {}
+        volumes = cluster.state.volumes
     container = _container(pod, container_name)
     image = _image(container)
     files: dict[str, FileContent] = {}
@@ -660,7 +660,7 @@ def container_directories(cluster: "Cluster", pod: dict, container_name: str,
     """Directories that exist in the container: parents of its files, mount points, the
     working directory and directories made inside emptyDirs."""
     if volumes is None:
-        volumes = getattr(cluster.state, "volumes", None) or {}
+        volumes = cluster.state.volumes
     container = _container(pod, container_name)
     image = _image(container)
     found = {"/", container.get("workingDir") or (image.workdir if image else "/")}
