@@ -1189,6 +1189,8 @@ def restart_cluster(cluster: Cluster, timeline: StartTimeline | None = None) -> 
     profile.update(_running_profile(done, profile.get("created"), profile.get("bootCount", 1) + 1))
     profile.pop("stoppedAt", None)
     cluster.state.minikube = profile
+    for worker in workers(profile):
+        start_worker(cluster, worker["name"])
 
 
 def _restart_containers(cluster: Cluster, pod: dict, stopped_at: float, started: float) -> None:
@@ -1219,3 +1221,152 @@ def delete_cluster(cluster: Cluster) -> None:
     cluster.state.minikube = dict(PROFILE_ABSENT)
     if cached:
         cluster.state.minikube["imagesCached"] = True
+
+
+# -- worker nodes ----------------------------------------------------------------------------------
+# The profile keeps the workers minikube knows of as ``profile["workers"]``: name (``m02``), IP,
+# and whether its container (and so its kubelet) runs. A single-node profile has no such key, so
+# the tutorial's one-node cluster is stored exactly as before.
+WORKER_MEMORY_MB = 2200
+
+
+def machine_name(node: str) -> str:
+    """``m02`` -> ``minikube-m02``; the primary node is just ``minikube``."""
+    return PROFILE_NAME if node in ("", PROFILE_NAME) else f"{PROFILE_NAME}-{node}"
+
+
+def workers(profile: dict) -> list[dict]:
+    return profile.get("workers", [])
+
+
+def find_worker(profile: dict, name: str) -> dict | None:
+    """A worker by minikube's short name (``m02``) or its machine name (``minikube-m02``)."""
+    for worker in workers(profile):
+        if name in (worker["name"], machine_name(worker["name"])):
+            return worker
+    return None
+
+
+def next_worker_name(profile: dict) -> str:
+    ids = [int(w["name"][1:]) for w in workers(profile)]
+    return f"m{max(ids, default=1) + 1:02d}"
+
+
+def _free_worker_address(cluster: Cluster) -> tuple[str, str]:
+    """The lowest free IP on the docker network, and the lowest free /24 of the pod CIDR."""
+    used_ips = {NODE_IP} | {w["ip"] for w in workers(cluster.profile)}
+    ip = next(f"192.168.49.{host}" for host in range(3, 255) if f"192.168.49.{host}" not in used_ips)
+    used_cidrs = {node.get("spec", {}).get("podCIDR")
+                  for node in cluster.store.iter_stored(_rt("nodes"))}
+    cidr = next(f"10.244.{block}.0/24" for block in range(1, 256)
+                if f"10.244.{block}.0/24" not in used_cidrs)
+    return ip, cidr
+
+
+def _worker_node(cluster: Cluster, name: str, ip: str, cidr: str, at: float) -> dict:
+    node = _node(cluster, StartTimeline(control_plane_up=at, finished=at))
+    meta = node["metadata"]
+    meta["name"] = name
+    labels = meta["labels"]
+    labels["kubernetes.io/hostname"] = name
+    labels["minikube.k8s.io/primary"] = "false"
+    del labels["node-role.kubernetes.io/control-plane"]
+    del labels["node.kubernetes.io/exclude-from-external-load-balancers"]
+    node["spec"] = {"podCIDR": cidr, "podCIDRs": [cidr]}
+    node["status"]["addresses"] = [{"address": ip, "type": "InternalIP"},
+                                   {"address": name, "type": "Hostname"}]
+    return node
+
+
+def add_worker(cluster: Cluster, at: float | None = None) -> dict:
+    """``minikube node add`` (or a ``--nodes`` start): a new worker joins and reports Ready."""
+    at = cluster.now if at is None else at
+    short = next_worker_name(cluster.profile)
+    name = machine_name(short)
+    ip, cidr = _free_worker_address(cluster)
+    node = _create(cluster, "nodes", _worker_node(cluster, name, ip, cidr, at), at)
+    kubelet_view = {"kind": "Node", "name": name, "uid": name}
+    _event(cluster, "default", kubelet_view, "Starting", "Starting kubelet.", "kubelet", at,
+           host=name)
+    for status in ("NodeHasSufficientMemory", "NodeHasNoDiskPressure", "NodeHasSufficientPID"):
+        _event(cluster, "default", kubelet_view, status, f"Node {name} status is now: {status}",
+               "kubelet", at, host=name)
+    _event(cluster, "default", {"kind": "Node", "name": name, "uid": node["metadata"]["uid"],
+                                "apiVersion": "v1"},
+           "RegisteredNode", f"Node {name} event: Registered Node {name} in Controller",
+           "node-controller", at + 1, host=None)
+    profile = dict(cluster.profile)
+    profile["workers"] = workers(profile) + [{"name": short, "node": name, "ip": ip,
+                                              "running": True}]
+    profile["memoryMB"] = WORKER_MEMORY_MB if profile.get("memoryMB") == MEMORY_MB else \
+        profile.get("memoryMB")
+    cluster.state.minikube = profile
+    return node
+
+
+def _set_worker(cluster: Cluster, short: str, **changes) -> None:
+    profile = dict(cluster.profile)
+    profile["workers"] = [{**w, **changes} if w["name"] == short else w for w in workers(profile)]
+    cluster.state.minikube = profile
+
+
+def stop_worker(cluster: Cluster, short: str) -> None:
+    """``minikube node stop``: the container is gone, so its kubelet stops posting status.
+
+    Nothing changes in the API at once; the node lifecycle controller notices the silence after
+    its grace period (``controllers.nodes``).
+    """
+    name = machine_name(short)
+    uids = {pod["metadata"]["uid"] for pod in cluster.store.iter_stored(_rt("pods"))
+            if pod["spec"].get("nodeName") == name}
+    cluster.timers.cancel(lambda action, args: action.startswith("kubelet.")
+                          and len(args) > 2 and args[2] in uids)
+    _set_worker(cluster, short, running=False, stoppedAt=cluster.now)
+    from .controllers.nodes import watch_heartbeat
+    watch_heartbeat(cluster, name, cluster.now)
+
+
+def start_worker(cluster: Cluster, short: str) -> None:
+    """``minikube node start``: the kubelet is back and posts Ready again."""
+    name = machine_name(short)
+    _set_worker(cluster, short, running=True, stoppedAt=None)
+    node_type = _rt("nodes")
+    node = cluster.store.find(node_type, None, name)
+    if node is None:
+        return
+    for condition, (reason, message) in zip(node["status"]["conditions"], _KUBELET_CONDITIONS):
+        changed = condition["status"] != ("True" if condition["type"] == "Ready" else "False")
+        condition.update(status="True" if condition["type"] == "Ready" else "False",
+                         reason=reason, message=message, lastHeartbeatTime=rfc3339(cluster.now))
+        if changed:
+            condition["lastTransitionTime"] = rfc3339(cluster.now)
+    node["status"]["nodeInfo"]["bootID"] = cluster.rng.uuid()
+    cluster.store.update(node_type, node)
+    kubelet_view = {"kind": "Node", "name": name, "uid": name}
+    _event(cluster, "default", kubelet_view, "Starting", "Starting kubelet.", "kubelet",
+           cluster.now, host=name)
+    _event(cluster, "default", kubelet_view, "NodeReady", f"Node {name} status is now: NodeReady",
+           "kubelet", cluster.now, host=name)
+
+
+_KUBELET_CONDITIONS = (
+    ("KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
+    ("KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
+    ("KubeletHasSufficientPID", "kubelet has sufficient PID available"),
+    ("KubeletReady", "kubelet is posting ready status"),
+)
+
+
+def delete_worker(cluster: Cluster, short: str) -> None:
+    """``minikube node delete``: kubeadm drains nothing here; the Node object is removed and the
+    pod garbage collector deletes the pods bound to it."""
+    name = machine_name(short)
+    node_type = _rt("nodes")
+    if cluster.store.find(node_type, None, name) is not None:
+        cluster.store.delete(node_type, None, name)
+    cluster.timers.cancel(lambda action, args: action.startswith("node.") and args[:1] == [name])
+    profile = dict(cluster.profile)
+    profile["workers"] = [w for w in workers(profile) if w["name"] != short]
+    if not profile["workers"]:
+        del profile["workers"]
+    cluster.state.minikube = profile

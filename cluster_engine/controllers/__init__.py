@@ -4,4 +4,4 @@ Each module registers its loops with ``cluster.controller``. They are level-driv
 looks at the objects as they are now and makes one step towards what their specs ask for.
 """
 
-from . import endpoints, kubelet, scheduler, workloads  # noqa: F401
+from . import endpoints, kubelet, nodes, scheduler, workloads  # noqa: F401

@@ -35,6 +35,7 @@ from ..cluster import Cluster, controller
 from ..events import object_reference, record_event
 from ..resources import resolve
 from ..timers import timer_action
+from .nodes import stopped_kubelets
 
 PODS = resolve("pods")
 NODES = resolve("nodes")
@@ -633,9 +634,12 @@ def run_pods(cluster: Cluster) -> None:
     nodes = {node["metadata"]["name"]: node for node in cluster.store.iter_stored(NODES)}
     work = []
     pending = _pending_timer_actions(cluster)
+    silent = stopped_kubelets(cluster.profile)
     for pod in cluster.store.iter_stored(PODS):
         meta, spec = pod["metadata"], pod["spec"]
         node_name = spec.get("nodeName")
+        if node_name in silent:
+            continue
         if meta.get("deletionTimestamp"):
             if not node_name or node_name not in nodes or meta.get("deletionGracePeriodSeconds") == 0:
                 work.append(("remove", pod))

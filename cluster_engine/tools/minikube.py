@@ -23,9 +23,11 @@ from typing import TextIO
 from ..commands import command
 from ..minikube_cluster import (CPUS, DOCKER_VERSION, KICBASE_VERSION,
                                 KUBERNETES_VERSION, MEMORY_MB, MINIKUBE_COMMIT, MINIKUBE_VERSION,
-                                NODE_IP, PROFILE_NAME, StartTimeline, delete_cluster,
-                                has_kubeconfig_context, images_cached, profile_status,
-                                restart_cluster, start_cluster, stop_cluster)
+                                NODE_IP, PROFILE_NAME, WORKER_MEMORY_MB, StartTimeline,
+                                add_worker, delete_cluster, delete_worker, find_worker,
+                                has_kubeconfig_context, images_cached, machine_name,
+                                next_worker_name, profile_status, restart_cluster, start_cluster,
+                                start_worker, stop_cluster, stop_worker, workers)
 from ..printers.serialize import go_yaml
 from ..printers.wordwrap import wrap_help
 from .kubectl.cobra import (Command, CommandLine, Flag, FlagError, Invocation, UnknownCommand,
@@ -71,6 +73,9 @@ STYLES = {
     "workaround": ("👉  ", "  "),
     "meh": ("🙄  ", "! "),
     "failure": ("❌  ", "X "),
+    "warning": ("❗  ", "! "),
+    "internet": ("🌐  ", "* "),
+    "check": ("✅  ", "* "),
 }
 
 #: minikube's Japanese catalogue for the messages printed here (empty entries stay English).
@@ -126,6 +131,7 @@ STATUS_TEMPLATE = ("{{.Name}}\ntype: Control Plane\nhost: {{.Host}}\nkubelet: {{
                    "{{- if .TimeToStop }}\ntimeToStop: {{.TimeToStop}}\n{{- end }}\n"
                    "{{- if .DockerEnv }}\ndocker-env: {{.DockerEnv}}\n{{- end }}\n"
                    "{{- if .PodManEnv }}\npodman-env: {{.PodManEnv}}\n{{- end }}\n\n")
+WORKER_STATUS_TEMPLATE = "{{.Name}}\ntype: Worker\nhost: {{.Host}}\nkubelet: {{.Kubelet}}\n\n"
 
 
 class MinikubeExit(Exception):
@@ -344,6 +350,32 @@ LONG_DESCRIPTIONS = {
     "delete": "Deletes a local Kubernetes cluster. This command deletes the VM, and removes all\n"
               "associated files.",
 }
+NODE_SUBCOMMANDS = (
+    ("add", "Adds a node to the given cluster.", [
+        _flag("control-plane", "bool", False, "If set, added node will become a control-plane. "
+              "Defaults to false. Currently only supported for existing HA (multi-control plane) "
+              "clusters."),
+        _flag("delete-on-failure", "bool", False, "If set, delete the current cluster if start "
+              "fails and try again. Defaults to false."),
+        _flag("worker", "bool", True, "If set, added node will be available as worker. Defaults "
+              "to true."),
+    ]),
+    ("delete", "Deletes a node from a cluster.", []),
+    ("list", "List nodes.", []),
+    ("start", "Starts a node.", [
+        _flag("delete-on-failure", "bool", False, "If set, delete the current cluster if start "
+              "fails and try again. Defaults to false."),
+    ]),
+    ("stop", "Stops a node in a cluster.", []),
+)
+LONG_DESCRIPTIONS.update({
+    "node": "Operations on nodes",
+    "node add": "Adds a node to the given cluster config, and starts it.",
+    "node delete": "Deletes a node from a cluster.",
+    "node list": "List existing minikube nodes.",
+    "node start": "Starts an existing stopped node in a cluster.",
+    "node stop": "Stops a node in a cluster.",
+})
 COMMAND_GROUPS = [
     ("Basic Commands:", ["start", "status", "stop", "delete", "dashboard", "pause", "unpause"]),
     ("Images Commands:", ["docker-env", "podman-env", "cache", "image"]),
@@ -369,6 +401,11 @@ def _build_tree() -> Command:
     for name in sorted(SHORT_DESCRIPTIONS):
         root.add(Command(name, short=SHORT_DESCRIPTIONS[name], run=_not_simulated,
                          flags=local_flags.get(name, []), help_text=_help_for(name)))
+    node = root.find_child("node")
+    node.run = None
+    for name, short, flags in NODE_SUBCOMMANDS:
+        node.add(Command(name, short=short, run=_not_simulated, flags=flags,
+                         help_text=_help_for(f"node {name}")))
     root.add(Command("generate-docs", run=_not_simulated, hidden=True))
     root.add(Command("help", run=_help, hidden=True))
     return root
@@ -400,7 +437,10 @@ MINIKUBE = CommandLine(ROOT, sort_suggestions=True)
 
 def implement(name: str):
     def register(function):
-        ROOT.find_child(name).run = function
+        target = ROOT
+        for part in name.split():
+            target = target.find_child(part)
+        target.run = function
         return function
     return register
 
@@ -478,8 +518,24 @@ def cluster_status(profile: dict) -> dict:
             "Kubeconfig": kubeconfig, "Worker": False}
 
 
+def worker_statuses(profile: dict) -> list[dict]:
+    cluster_running = profile_status(profile) == "Running"
+    statuses = []
+    for worker in workers(profile):
+        state = "Running" if cluster_running and worker.get("running") else "Stopped"
+        statuses.append({"Name": machine_name(worker["name"]), "Host": state, "Kubelet": state,
+                         "APIServer": "Irrelevant", "Kubeconfig": "Irrelevant", "Worker": True})
+    return statuses
+
+
 def status_exit_code(status: dict) -> int:
     code = 0
+    if status.get("Worker"):
+        if status["Host"] != "Running":
+            code |= STATUS_HOST_NOT_RUNNING
+        if status["Kubelet"] != "Running":
+            code |= STATUS_CLUSTER_NOT_RUNNING
+        return code
     if status["Host"] != "Running":
         code |= STATUS_HOST_NOT_RUNNING
     if status["APIServer"] != "Running" or status["Kubelet"] != "Running":
@@ -515,16 +571,32 @@ def run_status(invocation: Invocation) -> int:
     profile = _read_profile(invocation)
     if profile_status(profile) == "Absent":
         out.profile_not_found(_profile_flag(invocation))
-    status = cluster_status(profile)
+    statuses = [cluster_status(profile)] + worker_statuses(profile)
+    wanted = invocation.flags.get("node") or ""
+    if wanted:
+        statuses = [s for s in statuses if wanted in (s["Name"], s["Name"].split("-")[-1])]
+        if not statuses:
+            out.exit_message("GUEST_NODE_RETRIEVE", f"retrieving node: Could not find node "
+                             f"{wanted}", EXIT_GUEST_NOT_FOUND)
+    status = statuses[0]
     if output == "text":
-        invocation.stdout.write(render_status_template(template, status))
+        for each in statuses:
+            chosen = template
+            if each["Worker"] and template == STATUS_TEMPLATE:
+                chosen = WORKER_STATUS_TEMPLATE
+            invocation.stdout.write(render_status_template(chosen, each))
+    elif output == "json" and len(statuses) > 1:
+        invocation.stdout.write(json.dumps(statuses, separators=(",", ":")))
     elif output == "json":
         invocation.stdout.write(json.dumps(status, separators=(",", ":")))
     else:
         out.exit_message("MK_USAGE", f"invalid output format: {output}. Valid values: 'text', "
                          "'json'", EXIT_USAGE)
     invocation.stdout.flush()
-    return status_exit_code(status)
+    code = 0
+    for each in statuses:
+        code |= status_exit_code(each)
+    return code
 
 
 @implement("ip")
@@ -540,8 +612,20 @@ def run_ip(invocation: Invocation) -> int:
         out.step("workaround", 'To start a cluster, run: "{command}"',
                  command=example_command(PROFILE_NAME, "start"))
         return EXIT_GUEST_NOT_RUNNING
+    wanted = invocation.flags.get("node") or ""
+    if wanted and wanted not in (PROFILE_NAME, "m01"):
+        worker = find_worker(profile, wanted)
+        if worker is None:
+            _node_not_found(out, wanted)
+        out.line(worker["ip"])
+        return 0
     out.line(profile.get("nodeIP", NODE_IP))
     return 0
+
+
+def _node_not_found(out: Out, name: str) -> None:
+    out.exit_message("GUEST_NODE_RETRIEVE", f"retrieving node: Could not find node {name}",
+                     EXIT_GUEST_NOT_FOUND)
 
 
 # -- start -------------------------------------------------------------------------------------
@@ -597,8 +681,13 @@ def run_start(invocation: Invocation) -> int:
     with ctx.sandbox.transaction() as cluster:
         state = profile_status(cluster.profile)
         cached = images_cached(cluster.profile)
+        existing_workers = [dict(w) for w in workers(cluster.profile)]
     cpus = int(flags.get("cpus")) if (flags.get("cpus") or "").isdigit() else CPUS
+    node_count = max(1, flags.get("nodes") or 1)
     memory = _memory_mb(flags.get("memory"))
+    if state == "Absent" and node_count > 1 and not flags.get("memory"):
+        memory = WORKER_MEMORY_MB
+    new_workers = node_count - 1 if state == "Absent" else 0
 
     out.step("happy", "minikube {version} on {platform}", version=MINIKUBE_VERSION,
              platform=HOST_PLATFORM)
@@ -614,6 +703,10 @@ def run_start(invocation: Invocation) -> int:
         out.step("notice", "Using {driver_name} driver with root privileges", driver_name="Docker")
     else:
         out.step("sparkle", "Using the {driver} driver based on existing profile", driver="docker")
+        if node_count > 1:
+            out.step("warning", 'The cluster {cluster} already exists which means the --nodes '
+                     'parameter will be ignored. Use "minikube node add" to add nodes to an '
+                     "existing cluster.", cluster=PROFILE_NAME)
     ctx.sleep(PAUSE.short)
     out.step("thumbs_up", 'Starting "{node}" {role} node in "{cluster}" cluster', node=PROFILE_NAME,
              role="primary control-plane", cluster=PROFILE_NAME)
@@ -659,7 +752,7 @@ def run_start(invocation: Invocation) -> int:
         out.step("sub_step", "Configuring RBAC rules ...")
         ctx.sleep(PAUSE.step)
         out.step("cni", "Configuring {name} (Container Networking Interface) ...",
-                 name="bridge CNI")
+                 name="CNI" if new_workers else "bridge CNI")
         ctx.sleep(PAUSE.step)
     out.step("health_check", "Verifying Kubernetes components...")
     ctx.sleep(PAUSE.step)
@@ -679,9 +772,51 @@ def run_start(invocation: Invocation) -> int:
             cluster.state.minikube = {**cluster.profile, "cpus": cpus, "memoryMB": memory}
     out.step("addon_enable", "Enabled addons: {addons}",
              addons="storage-provisioner, default-storageclass")
+    node_ips = [NODE_IP]
+    for index in range(new_workers):
+        node_ips.append(f"192.168.49.{index + 3}")
+        _start_worker_lines(out, ctx, f"m{index + 2:02d}", node_ips, cpus, memory, restart=False)
+        with ctx.sandbox.transaction() as cluster:
+            add_worker(cluster)
+    if state == "Stopped":
+        for worker in existing_workers:
+            node_ips.append(worker["ip"])
+            _start_worker_lines(out, ctx, worker["name"], node_ips, cpus, memory, restart=True)
     out.step("ready", 'Done! kubectl is now configured to use "{name}" cluster and "{ns}" '
              "namespace by default", name=PROFILE_NAME, ns="default")
     return 0
+
+
+def _start_worker_lines(out: Out, ctx, short: str, node_ips: list[str], cpus: int, memory: int,
+                        restart: bool) -> None:
+    """What ``node.Add``/``node.Start`` print for a worker during a multi-node start.
+
+    minikube puts the nodes started before it in the worker's NO_PROXY, and the Docker step
+    lists every NO_PROXY value set so far in the process.
+    """
+    out.line()
+    out.step("thumbs_up", 'Starting "{node}" {role} node in "{cluster}" cluster',
+             node=machine_name(short), role="worker", cluster=PROFILE_NAME)
+    ctx.sleep(PAUSE.short)
+    out.step("pulling", "Pulling base image {version} ...", version=KICBASE_VERSION)
+    ctx.sleep(PAUSE.short)
+    if restart:
+        out.step("restarting", 'Restarting existing {driver_name} {machine_type} for "{cluster}" '
+                 "...", driver_name="docker", machine_type="container", cluster=machine_name(short))
+    else:
+        out.step("starting_vm", "Creating {driver_name} {machine_type} (CPUs={cpus}, "
+                 "Memory={memory}MB) ...", driver_name="docker", machine_type="container",
+                 cpus=cpus, memory=memory)
+    ctx.sleep(PAUSE.create)
+    out.step("internet", "Found network options:")
+    out.step("option", "{key}={value}", key="NO_PROXY", value=",".join(node_ips[:-1]))
+    out.step("docker", "Preparing Kubernetes {k8s_version} on {runtime} {runtime_version} ...",
+             k8s_version=KUBERNETES_VERSION, runtime="Docker", runtime_version=DOCKER_VERSION)
+    for count in range(1, len(node_ips)):
+        out.step("option", "env {key}={value}", key="NO_PROXY", value=",".join(node_ips[:count]))
+    ctx.sleep(PAUSE.prepare)
+    out.step("health_check", "Verifying Kubernetes components...")
+    ctx.sleep(PAUSE.step)
 
 
 # -- stop, delete ------------------------------------------------------------------------------
@@ -693,16 +828,27 @@ def run_stop(invocation: Invocation) -> int:
     state = profile_status(profile)
     if state == "Absent":
         out.profile_not_found(_profile_flag(invocation))
-    out.step("stopping", 'Stopping node "{name}"  ...', name=PROFILE_NAME)
-    ctx.sleep(PAUSE.short)
-    if state == "Running":
-        out.step("shutdown", 'Powering off "{profile_name}" via SSH ...', profile_name=PROFILE_NAME)
-        ctx.sleep(PAUSE.create * 2)
+    machines = [(PROFILE_NAME, state == "Running")] + [
+        (machine_name(w["name"]), state == "Running" and w.get("running"))
+        for w in workers(profile)]
+    for name, running in machines:
+        _stop_machine_lines(out, ctx, name, running)
     with ctx.sandbox.transaction() as cluster:
         if profile_status(cluster.profile) != "Absent":
             stop_cluster(cluster, keep_context=bool(invocation.flags.get("keep-context-active")))
-    out.step("stopped", "{count} node stopped.", count=1)
+    if len(machines) == 1:
+        out.step("stopped", "{count} node stopped.", count=1)
+    else:
+        out.step("stopped", "{count} nodes stopped.", count=len(machines))
     return 0
+
+
+def _stop_machine_lines(out: Out, ctx, name: str, running: bool) -> None:
+    out.step("stopping", 'Stopping node "{name}"  ...', name=name)
+    ctx.sleep(PAUSE.short)
+    if running:
+        out.step("shutdown", 'Powering off "{profile_name}" via SSH ...', profile_name=name)
+        ctx.sleep(PAUSE.create * 2)
 
 
 @implement("delete")
@@ -739,3 +885,158 @@ def run_delete(invocation: Invocation) -> int:
 
 __all__ = ["minikube", "ROOT", "MINIKUBE", "Out", "cluster_status", "status_exit_code",
            "render_status_template"]
+
+
+# -- node ----------------------------------------------------------------------------------------
+def _running_profile_or_exit(invocation: Invocation, out: Out) -> dict:
+    """mustload.Healthy: the profile must exist and its control plane run."""
+    profile = _read_profile(invocation)
+    state = profile_status(profile)
+    if state == "Absent":
+        out.profile_not_found(_profile_flag(invocation))
+    if state != "Running":
+        out.step("shrug", "The control-plane node {name} host is not running: state={state}",
+                 name=PROFILE_NAME, state=state)
+        out.step("workaround", 'To start a cluster, run: "{command}"',
+                 command=example_command(PROFILE_NAME, "start"))
+        raise MinikubeExit(EXIT_GUEST_NOT_RUNNING)
+    return profile
+
+
+def _named_worker(invocation: Invocation, out: Out, profile: dict, usage: str) -> dict:
+    if not invocation.args:
+        out.exit_message("MK_USAGE", usage, EXIT_USAGE)
+    worker = find_worker(profile, invocation.args[0])
+    if worker is None:
+        _node_not_found(out, invocation.args[0])
+    return worker
+
+
+@implement("node list")
+def run_node_list(invocation: Invocation) -> int:
+    out = Out(invocation.ctx, invocation.stdout, invocation.stderr)
+    if invocation.args:
+        out.exit_message("MK_USAGE", "Usage: minikube node list", EXIT_USAGE)
+    profile = _read_profile(invocation)
+    if profile_status(profile) == "Absent":
+        out.profile_not_found(_profile_flag(invocation))
+    out.line(f"{PROFILE_NAME}\t{profile.get('nodeIP', NODE_IP)}")
+    for worker in workers(profile):
+        out.line(f"{machine_name(worker['name'])}\t{worker['ip']}")
+    return 0
+
+
+@implement("node add")
+def run_node_add(invocation: Invocation) -> int:
+    ctx = invocation.ctx
+    out = Out(ctx, invocation.stdout, invocation.stderr)
+    profile = _running_profile_or_exit(invocation, out)
+    if invocation.flags.get("control-plane"):
+        out.step("failure", "Adding a control-plane node to a non-HA (non-multi-control plane) "
+                 "cluster is not currently supported. Please first delete the cluster and use "
+                 "'minikube start --ha' to create new one.", to_stderr=True)
+        return EXIT_USAGE
+    short = next_worker_name(profile)
+    out.step("happy", "Adding node {name} to cluster {cluster} as {roles}", name=short,
+             cluster=PROFILE_NAME, roles="[worker]")
+    if not workers(profile):
+        out.step("warning", "Cluster was created without any CNI, adding a node to it might "
+                 "cause broken networking.", to_stderr=True)
+    ctx.sleep(PAUSE.short)
+    out.step("thumbs_up", 'Starting "{node}" {role} node in "{cluster}" cluster',
+             node=machine_name(short), role="worker", cluster=PROFILE_NAME)
+    ctx.sleep(PAUSE.short)
+    out.step("pulling", "Pulling base image {version} ...", version=KICBASE_VERSION)
+    ctx.sleep(PAUSE.short)
+    memory = profile.get("memoryMB", MEMORY_MB)
+    out.step("starting_vm", "Creating {driver_name} {machine_type} (CPUs={cpus}, "
+             "Memory={memory}MB) ...", driver_name="docker", machine_type="container",
+             cpus=profile.get("cpus", CPUS),
+             memory=WORKER_MEMORY_MB if memory == MEMORY_MB else memory)
+    ctx.sleep(PAUSE.create)
+    out.step("docker", "Preparing Kubernetes {k8s_version} on {runtime} {runtime_version} ...",
+             k8s_version=KUBERNETES_VERSION, runtime="Docker", runtime_version=DOCKER_VERSION)
+    ctx.sleep(PAUSE.prepare)
+    out.step("health_check", "Verifying Kubernetes components...")
+    ctx.sleep(PAUSE.step)
+    with ctx.sandbox.transaction() as cluster:
+        add_worker(cluster)
+    out.step("ready", "Successfully added {name} to {cluster}!", name=short, cluster=PROFILE_NAME)
+    return 0
+
+
+@implement("node stop")
+def run_node_stop(invocation: Invocation) -> int:
+    ctx = invocation.ctx
+    out = Out(ctx, invocation.stdout, invocation.stderr)
+    profile = _read_profile(invocation)
+    if profile_status(profile) == "Absent":
+        out.profile_not_found(_profile_flag(invocation))
+    worker = _named_worker(invocation, out, profile, "Usage: minikube node stop [name]")
+    name = machine_name(worker["name"])
+    running = profile_status(profile) == "Running" and worker.get("running")
+    _stop_machine_lines(out, ctx, name, running)
+    with ctx.sandbox.transaction() as cluster:
+        current = find_worker(cluster.profile, worker["name"])
+        if current is not None and current.get("running") and cluster.running:
+            stop_worker(cluster, worker["name"])
+    out.step("stopped", "Successfully stopped node {name}", name=name)
+    return 0
+
+
+@implement("node start")
+def run_node_start(invocation: Invocation) -> int:
+    ctx = invocation.ctx
+    out = Out(ctx, invocation.stdout, invocation.stderr)
+    profile = _read_profile(invocation)
+    if profile_status(profile) == "Absent":
+        out.profile_not_found(_profile_flag(invocation))
+    worker = _named_worker(invocation, out, profile, "Usage: minikube node start [name]")
+    name = machine_name(worker["name"])
+    if worker.get("running") and profile_status(profile) == "Running":
+        out.step("check", "{name} is already running", name=invocation.args[0])
+        return 0
+    out.step("thumbs_up", 'Starting "{node}" {role} node in "{cluster}" cluster', node=name,
+             role="worker", cluster=PROFILE_NAME)
+    ctx.sleep(PAUSE.short)
+    out.step("pulling", "Pulling base image {version} ...", version=KICBASE_VERSION)
+    ctx.sleep(PAUSE.short)
+    out.step("restarting", 'Restarting existing {driver_name} {machine_type} for "{cluster}" ...',
+             driver_name="docker", machine_type="container", cluster=name)
+    ctx.sleep(PAUSE.create)
+    out.step("docker", "Preparing Kubernetes {k8s_version} on {runtime} {runtime_version} ...",
+             k8s_version=KUBERNETES_VERSION, runtime="Docker", runtime_version=DOCKER_VERSION)
+    ctx.sleep(PAUSE.prepare)
+    out.step("health_check", "Verifying Kubernetes components...")
+    ctx.sleep(PAUSE.step)
+    with ctx.sandbox.transaction() as cluster:
+        if find_worker(cluster.profile, worker["name"]) is not None:
+            start_worker(cluster, worker["name"])
+    out.step("happy", "Successfully started node {name}!", name=name)
+    return 0
+
+
+@implement("node delete")
+def run_node_delete(invocation: Invocation) -> int:
+    ctx = invocation.ctx
+    out = Out(ctx, invocation.stdout, invocation.stderr)
+    if not invocation.args:
+        out.exit_message("MK_USAGE", "Usage: minikube node delete [name]", EXIT_USAGE)
+    profile = _running_profile_or_exit(invocation, out)
+    requested = invocation.args[0]
+    out.step("deleting_host", "Deleting node {name} from cluster {cluster}", name=requested,
+             cluster=PROFILE_NAME)
+    worker = find_worker(profile, requested)
+    if worker is None:
+        out.exit_message("GUEST_NODE_DELETE", f"deleting node: retrieve: Could not find node "
+                         f"{requested}", EXIT_GUEST_NOT_FOUND)
+    name = machine_name(worker["name"])
+    _stop_machine_lines(out, ctx, name, bool(worker.get("running")))
+    out.step("deleting_host", 'Deleting "{profile_name}" in {driver_name} ...',
+             profile_name=name, driver_name="docker")
+    ctx.sleep(PAUSE.create)
+    with ctx.sandbox.transaction() as cluster:
+        if find_worker(cluster.profile, worker["name"]) is not None:
+            delete_worker(cluster, worker["name"])
+    out.step("deleted", "Node {name} was successfully deleted.", name=requested)
+    return 0
