@@ -7,7 +7,8 @@ whether it was reached in one step or in many.
 
 from __future__ import annotations
 
-from typing import Callable
+import heapq
+from typing import Callable, Iterator
 
 from .clock import Clock
 from .rng import SandboxRandom
@@ -27,6 +28,80 @@ def controller(reconcile: Callable[["Cluster"], None]) -> Callable[["Cluster"], 
 _MAX_RECONCILE_ROUNDS = 50
 
 
+class WorkQueue:
+    """Keys a controller must sync, fed by store listeners (the informer + workqueue pattern).
+
+    ``drain()`` hands keys out in key order, as a full scan would reach them: a key added ahead
+    of the cursor is still synced in this pass, one added behind it waits for the next, so
+    syncing only the dirty keys gives the same result as syncing every key would.
+    """
+
+    def __init__(self, keys=()):
+        self._dirty: set = set(keys)
+        self._heap: list = sorted(self._dirty)
+
+    def add(self, key) -> None:
+        if key not in self._dirty:
+            self._dirty.add(key)
+            heapq.heappush(self._heap, key)
+
+    def __contains__(self, key) -> bool:
+        return key in self._dirty
+
+    def discard(self, key) -> None:
+        self._dirty.discard(key)
+
+    def drain(self) -> Iterator:
+        last, behind = None, []
+        while self._heap:
+            key = heapq.heappop(self._heap)
+            if key not in self._dirty:
+                continue
+            if last is not None and key <= last:
+                behind.append(key)
+                continue
+            self._dirty.discard(key)
+            last = key
+            yield key
+        for key in behind:
+            heapq.heappush(self._heap, key)
+
+
+class _WatchedTimers(TimerQueue):
+    """The timer queue, telling ``listeners(event, action, args)`` of every timer scheduled,
+    fired or cancelled, so controllers can index pending timers instead of scanning them."""
+
+    def __init__(self, heap: list[list], counters: dict):
+        super().__init__(heap, counters)
+        self.listeners: list[Callable[[str, str, list], None]] = []
+
+    def _tell(self, event: str, action: str, args: list) -> None:
+        for listener in self.listeners:
+            listener(event, action, args)
+
+    def schedule(self, due: float, action: str, *args) -> None:
+        super().schedule(due, action, *args)
+        self._tell("scheduled", action, list(args))
+
+    def pop(self) -> tuple[float, str, list]:
+        due, action, args = super().pop()
+        self._tell("fired", action, args)
+        return due, action, args
+
+    def cancel(self, predicate: Callable[[str, list], bool]) -> None:
+        cancelled = []
+
+        def watched(action: str, args: list) -> bool:
+            if predicate(action, args):
+                cancelled.append((action, args))
+                return True
+            return False
+
+        super().cancel(watched)
+        for action, args in cancelled:
+            self._tell("cancelled", action, args)
+
+
 class Cluster:
     def __init__(self, state: SandboxState, clock: Clock):
         self.state = state
@@ -34,11 +109,43 @@ class Cluster:
         self.rng = SandboxRandom(state.rng_state)
         self.now = state.now if state.now is not None else clock.now()
         self.store = ObjectStore(state.objects, state.counters, self.rng, lambda: self.now)
-        self.timers = TimerQueue(state.timers, state.counters)
+        self.timers = _WatchedTimers(state.timers, state.counters)
         self._rng_start = self.rng.state
         self._profile_start = dict(state.minikube)
         #: Indexes derived from the store for this command's span; each checks its own staleness.
         self.cache: dict[str, object] = {}
+
+    def index(self, qualified_name: str, name: str, value: Callable[[dict], object]
+              ) -> dict[object, set[str]]:
+        """Store keys of one type grouped by ``value(obj)`` (None: left out), kept current by a
+        store listener. Buckets emptied behind the store's back leave stale keys, so readers
+        check each key against the stored object."""
+        index = self.cache.get(name)
+        if index is not None:
+            return index
+        index = self.cache[name] = {}
+        where: dict[str, object] = {}
+        bucket = self.state.objects.get(qualified_name, {})
+
+        def put(key: str, obj: dict | None) -> None:
+            old = where.pop(key, None)
+            if old is not None:
+                index[old].discard(key)
+            new = value(obj) if obj is not None else None
+            if new is not None:
+                where[key] = new
+                index.setdefault(new, set()).add(key)
+
+        for key, obj in bucket.items():
+            put(key, obj)
+
+        def on_write(written: str, old: dict | None, new: dict | None) -> None:
+            if written == qualified_name:
+                obj = new or old
+                put(f'{obj["metadata"].get("namespace") or ""}/{obj["metadata"]["name"]}', new)
+
+        self.store.listeners.append(on_write)
+        return index
 
     @property
     def profile(self) -> dict:

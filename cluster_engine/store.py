@@ -7,6 +7,7 @@ stale one with the API server's Conflict error.
 
 from __future__ import annotations
 
+import bisect
 import copy
 from typing import Callable, Iterator
 
@@ -52,6 +53,9 @@ class ObjectStore:
         #: Writes per resource type in this store's life, so derived indexes know they are stale.
         self.writes: dict[str, int] = {}
         self._sorted_keys: dict[str, list[str]] = {}
+        #: ``listener(qualified_name, old, new)`` after every write, as informers watch etcd;
+        #: ``old`` is None for a create, ``new`` None for a delete. Both are the stored objects.
+        self.listeners: list[Callable[[str, dict | None, dict | None], None]] = []
 
     # -- reads -------------------------------------------------------------------------------
     def get(self, rt: ResourceType, namespace: str | None, name: str) -> dict:
@@ -73,10 +77,17 @@ class ObjectStore:
     def iter_stored(self, rt: ResourceType, namespace: str | None = None) -> Iterator[dict]:
         """The stored objects themselves, without copying: callers must not change them."""
         bucket = self._objects.get(rt.qualified_name, {})
-        prefix = f"{namespace}/" if namespace is not None and rt.namespaced else None
-        for key in self._keys_in_order(rt.qualified_name, bucket):
-            if prefix is None or key.startswith(prefix):
+        keys = self._keys_in_order(rt.qualified_name, bucket)
+        if namespace is None or not rt.namespaced:
+            for key in keys:
                 yield bucket[key]
+            return
+        prefix = f"{namespace}/"
+        for position in range(bisect.bisect_left(keys, prefix), len(keys)):
+            key = keys[position]
+            if not key.startswith(prefix):
+                return
+            yield bucket[key]
 
     def _keys_in_order(self, qualified_name: str, bucket: dict) -> list[str]:
         """The bucket's keys sorted, kept between scans until a create or delete.
@@ -89,11 +100,14 @@ class ObjectStore:
             keys = self._sorted_keys[qualified_name] = sorted(bucket)
         return keys
 
-    def _wrote(self, qualified_name: str, keys_changed: bool) -> None:
+    def _wrote(self, qualified_name: str, keys_changed: bool, old: dict | None,
+               new: dict | None) -> None:
         self.changed = True
         self.writes[qualified_name] = self.writes.get(qualified_name, 0) + 1
         if keys_changed:
             self._sorted_keys.pop(qualified_name, None)
+        for listener in self.listeners:
+            listener(qualified_name, old, new)
 
     def count(self) -> int:
         return sum(len(bucket) for bucket in self._objects.values())
@@ -120,7 +134,7 @@ class ObjectStore:
         meta["resourceVersion"] = self._next_resource_version()
         meta.setdefault("creationTimestamp", rfc3339(self._now()))
         bucket[key] = obj
-        self._wrote(rt.qualified_name, keys_changed=True)
+        self._wrote(rt.qualified_name, True, None, obj)
         return clone(obj)
 
     def _generate_name(self, bucket: dict, namespace: str | None, base: str) -> str:
@@ -148,7 +162,7 @@ class ObjectStore:
             meta[immutable] = stored["metadata"][immutable]
         meta["resourceVersion"] = self._next_resource_version()
         bucket[key] = obj
-        self._wrote(rt.qualified_name, keys_changed=False)
+        self._wrote(rt.qualified_name, False, stored, obj)
         return clone(obj)
 
     def delete(self, rt: ResourceType, namespace: str | None, name: str) -> dict:
@@ -157,5 +171,5 @@ class ObjectStore:
         if obj is None:
             raise NotFound(rt.qualified_name, name)
         self._next_resource_version()
-        self._wrote(rt.qualified_name, keys_changed=True)
+        self._wrote(rt.qualified_name, True, obj, None)
         return obj

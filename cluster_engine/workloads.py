@@ -25,7 +25,7 @@ import functools
 import json
 import math
 import struct
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from .clock import parse_rfc3339, rfc3339
 from .errors import NotFound, QuotaExceeded
@@ -354,20 +354,27 @@ def pods_to_delete(pods: list[dict], count: int, now: float,
     return [pod for pod, _facts in ranked[:count]]
 
 
-def replica_set_status(rs: dict, pods: list[dict], now: float) -> dict:
-    """``status`` of a ReplicaSet whose active, owned pods are ``pods`` (zero counts omitted)."""
-    min_ready = rs["spec"].get("minReadySeconds", 0)
+def pod_status_facts(rs: dict, pod: dict, now: float) -> tuple[bool, bool, bool]:
+    """What a pod adds to its ReplicaSet's status: fully labeled, ready, available."""
     template_labels = rs["spec"].get("template", {}).get("metadata", {}).get("labels") or {}
+    labels = pod["metadata"].get("labels", {})
+    return (all(labels.get(key) == value for key, value in template_labels.items()),
+            is_ready(pod), is_available(pod, rs["spec"].get("minReadySeconds", 0), now))
+
+
+def replica_set_status(rs: dict, pods: list[dict], now: float,
+                       facts: Callable[[dict], tuple[bool, bool, bool]] | None = None) -> dict:
+    """``status`` of a ReplicaSet whose active, owned pods are ``pods`` (zero counts omitted);
+    ``facts`` may stand in for ``pod_status_facts``, e.g. remembered from an earlier sync."""
     status = {key: value for key, value in rs.get("status", {}).items()
               if key not in ("replicas", "fullyLabeledReplicas", "readyReplicas",
                              "availableReplicas", "observedGeneration")}
+    rows = [facts(pod) if facts else pod_status_facts(rs, pod, now) for pod in pods]
     counts = {
         "replicas": len(pods),
-        "fullyLabeledReplicas": sum(
-            1 for pod in pods if all(pod["metadata"].get("labels", {}).get(key) == value
-                                     for key, value in template_labels.items())),
-        "readyReplicas": sum(1 for pod in pods if is_ready(pod)),
-        "availableReplicas": sum(1 for pod in pods if is_available(pod, min_ready, now)),
+        "fullyLabeledReplicas": sum(1 for row in rows if row[0]),
+        "readyReplicas": sum(1 for row in rows if row[1]),
+        "availableReplicas": sum(1 for row in rows if row[2]),
     }
     status["replicas"] = counts.pop("replicas")
     status.update({key: value for key, value in counts.items() if value})

@@ -17,7 +17,7 @@ import copy
 
 from .. import services as s
 from ..clock import rfc3339
-from ..cluster import Cluster, controller
+from ..cluster import Cluster, WorkQueue, controller
 
 
 def _labels(service: dict, extra: dict | None = None) -> dict:
@@ -152,13 +152,58 @@ def _remove_orphans(cluster: Cluster, managed: set[tuple[str, str]]) -> None:
         cluster.store.delete(s.ENDPOINT_SLICES, namespace, name)
 
 
+def _service_queue(cluster: Cluster) -> WorkQueue:
+    """Services to sync: those written, those whose Endpoints or slices were written, all of a
+    namespace whose pods were written, and all of them when a node was written."""
+    queue = cluster.cache.get("endpoints.queue")
+    if queue is not None:
+        return queue
+    queue = cluster.cache["endpoints.queue"] = WorkQueue()
+
+    def everything() -> None:
+        for service in cluster.store.iter_stored(s.SERVICES):
+            queue.add(_key(service))
+
+    everything()
+
+    def on_write(qualified_name: str, old: dict | None, new: dict | None) -> None:
+        meta = (new or old)["metadata"]
+        if qualified_name in (s.SERVICES.qualified_name, s.ENDPOINTS.qualified_name):
+            queue.add(f'{meta["namespace"]}/{meta["name"]}')
+        elif qualified_name == s.ENDPOINT_SLICES.qualified_name:
+            for obj in (old, new):
+                service_name = obj and (obj["metadata"].get("labels") or {}).get(
+                    s.SERVICE_NAME_LABEL)
+                if service_name:
+                    queue.add(f'{meta["namespace"]}/{service_name}')
+        elif qualified_name == s.PODS.qualified_name:
+            for service in cluster.store.iter_stored(s.SERVICES, meta.get("namespace")):
+                queue.add(_key(service))
+        elif qualified_name == s.NODES.qualified_name:
+            everything()
+
+    cluster.store.listeners.append(on_write)
+    return queue
+
+
+def _key(service: dict) -> str:
+    return f'{service["metadata"]["namespace"]}/{service["metadata"]["name"]}'
+
+
 @controller
 def reconcile_endpoints(cluster: Cluster) -> None:
-    managed = set()
-    for service in list(cluster.store.iter_stored(s.SERVICES)):
-        if not _manages(service):
+    queue = _service_queue(cluster)
+    for key in queue.drain():
+        namespace, name = key.split("/", 1)
+        service = cluster.store.find(s.SERVICES, namespace, name)
+        if service is None or not _manages(service):
             continue
-        managed.add((service["metadata"]["namespace"], service["metadata"]["name"]))
         _sync_endpoints(cluster, service)
         _sync_slices(cluster, service)
-    _remove_orphans(cluster, managed)
+    watched = tuple(cluster.store.writes.get(rt.qualified_name, 0)
+                    for rt in (s.SERVICES, s.ENDPOINTS, s.ENDPOINT_SLICES))
+    if cluster.cache.get("endpoints.orphans-checked") != watched:
+        cluster.cache["endpoints.orphans-checked"] = watched
+        managed = {(service["metadata"]["namespace"], service["metadata"]["name"])
+                   for service in cluster.store.iter_stored(s.SERVICES) if _manages(service)}
+        _remove_orphans(cluster, managed)

@@ -31,7 +31,7 @@ from typing import Callable
 
 from .. import images
 from ..clock import parse_rfc3339, rfc3339
-from ..cluster import Cluster, controller
+from ..cluster import Cluster, WorkQueue, controller
 from ..events import object_reference, record_event
 from ..resources import resolve
 from ..timers import timer_action
@@ -296,11 +296,32 @@ _STATUS_PATCHES: dict[str, Callable[[Cluster, Facts], None]] = {
 
 # -- helpers on the cluster ----------------------------------------------------------------------
 def _pending_timer_actions(cluster: Cluster) -> dict[str, set[str]]:
-    """Pod UID -> actions of its pending kubelet timers, gathered in one pass over the queue."""
-    pending: dict[str, set[str]] = {}
+    """Pod UID -> actions of its pending kubelet timers, gathered once and then kept current
+    from the timer queue's news."""
+    pending = cluster.cache.get("kubelet.pending")
+    if pending is not None:
+        return pending
+    counts: dict[str, dict[str, int]] = {}
+    pending = cluster.cache["kubelet.pending"] = {}
+
+    def count(action: str, args: list, step: int) -> None:
+        if not (action.startswith("kubelet.") and len(args) > 2):
+            return
+        uid = args[2]
+        by_action = counts.setdefault(uid, {})
+        by_action[action] = by_action.get(action, 0) + step
+        if not by_action[action]:
+            del by_action[action]
+        if by_action:
+            pending[uid] = set(by_action)
+        else:
+            counts.pop(uid, None)
+            pending.pop(uid, None)
+
     for timer in cluster.state.timers:
-        if timer[2].startswith("kubelet.") and len(timer[3]) > 2:
-            pending.setdefault(timer[3][2], set()).add(timer[2])
+        count(timer[2], timer[3], 1)
+    cluster.timers.listeners.append(
+        lambda event, action, args: count(action, args, 1 if event == "scheduled" else -1))
     return pending
 
 
@@ -629,13 +650,45 @@ def _start_termination(cluster: Cluster, pod: dict) -> None:
     cluster.timers.schedule(stops_at, _STOPPED_TIMER, meta["namespace"], meta["name"], meta["uid"])
 
 
+def _kubelet_queue(cluster: Cluster) -> WorkQueue:
+    """Pods to look at: those written, and those whose kubelet timer fired (a pod with no timer
+    left may be stalled). Other timer changes cannot give a pod work: a new timer only makes it
+    less stalled, and the kubelet cancels timers only of the pod it is working on."""
+    queue = cluster.cache.get("kubelet.queue")
+    if queue is not None:
+        return queue
+    queue = cluster.cache["kubelet.queue"] = WorkQueue()
+
+    def on_write(qualified_name: str, old: dict | None, new: dict | None) -> None:
+        if qualified_name == PODS.qualified_name and new is not None:
+            queue.add(f'{new["metadata"]["namespace"]}/{new["metadata"]["name"]}')
+
+    def on_timer(event: str, action: str, args: list) -> None:
+        if event == "fired" and action.startswith("kubelet.") and len(args) > 2:
+            queue.add(f"{args[0]}/{args[1]}")
+
+    cluster.store.listeners.append(on_write)
+    cluster.timers.listeners.append(on_timer)
+    return queue
+
+
 @controller
 def run_pods(cluster: Cluster) -> None:
     nodes = {node["metadata"]["name"]: node for node in cluster.store.iter_stored(NODES)}
+    silent = stopped_kubelets(cluster.profile)
+    queue = _kubelet_queue(cluster)
+    view = (frozenset(nodes), frozenset(silent))
+    if cluster.cache.get("kubelet.view") != view:
+        cluster.cache["kubelet.view"] = view
+        for pod in cluster.store.iter_stored(PODS):
+            queue.add(f'{pod["metadata"]["namespace"]}/{pod["metadata"]["name"]}')
+    bucket = cluster.state.objects.get(PODS.qualified_name, {})
+    dirty = [pod for key in queue.drain() if (pod := bucket.get(key)) is not None]
+    if not dirty:
+        return
     work = []
     pending = _pending_timer_actions(cluster)
-    silent = stopped_kubelets(cluster.profile)
-    for pod in cluster.store.iter_stored(PODS):
+    for pod in dirty:
         meta, spec = pod["metadata"], pod["spec"]
         node_name = spec.get("nodeName")
         if node_name in silent:

@@ -147,8 +147,14 @@ def _evict(cluster: Cluster, namespace: str, name: str, uid: str, node_name: str
 def run_node_lifecycle(cluster: Cluster) -> None:
     nodes = {node["metadata"]["name"]: node for node in cluster.store.iter_stored(NODES)}
     silent = stopped_kubelets(cluster.profile)
-    for name, node in nodes.items():
-        if name not in silent and _ready_status(node) == "True" and _unreachable_taints(node):
+    healed = cluster.index(NODES.qualified_name, "nodes.ready-but-tainted", lambda node: True if (
+        _ready_status(node) == "True" and _unreachable_taints(node)) else None).get(True, ())
+    for key in sorted(healed):
+        node = nodes.get(key[1:])
+        if node is None or node["metadata"]["name"] in silent:
+            continue
+        name = node["metadata"]["name"]
+        if _ready_status(node) == "True" and _unreachable_taints(node):
             node["spec"]["taints"] = [t for t in node["spec"]["taints"]
                                       if t.get("key") != UNREACHABLE]
             if not node["spec"]["taints"]:
@@ -156,8 +162,13 @@ def run_node_lifecycle(cluster: Cluster) -> None:
             cluster.store.update(NODES, node)
             cluster.timers.cancel(lambda action, args, name=name:
                                   action == _EVICTION_TIMER and args[3] == name)
-    orphans = [pod for pod in cluster.store.iter_stored(PODS)
-               if pod["spec"].get("nodeName") and pod["spec"]["nodeName"] not in nodes]
+    by_node = cluster.index(PODS.qualified_name, "pods.by-node",
+                            lambda pod: pod["spec"].get("nodeName") or None)
+    bucket = cluster.state.objects.get(PODS.qualified_name, {})
+    orphans = [pod for key in sorted(key for node_name, keys in by_node.items()
+                                     if node_name not in nodes for key in keys)
+               if (pod := bucket.get(key)) is not None
+               and pod["spec"].get("nodeName") and pod["spec"]["nodeName"] not in nodes]
     for pod in orphans:
         meta = pod["metadata"]
         cluster.store.delete(PODS, meta["namespace"], meta["name"])

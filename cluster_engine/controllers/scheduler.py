@@ -256,7 +256,13 @@ def _report_unschedulable(cluster: Cluster, pod: dict, message: str) -> None:
 
 @controller
 def schedule_pending_pods(cluster: Cluster) -> None:
-    pending = [pod for pod in cluster.store.iter_stored(PODS) if wants_scheduling(pod)]
+    waiting = cluster.index(PODS.qualified_name, "scheduler.waiting",
+                            lambda pod: True if wants_scheduling(pod) else None).get(True)
+    if not waiting:
+        return
+    bucket = cluster.state.objects.get(PODS.qualified_name, {})
+    pending = [pod for key in sorted(waiting)
+               if (pod := bucket.get(key)) is not None and wants_scheduling(pod)]
     if not pending:
         return
     nodes = list(cluster.store.iter_stored(NODES))

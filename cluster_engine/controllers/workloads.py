@@ -17,7 +17,7 @@ how the clock got there.
 from __future__ import annotations
 
 from .. import workloads as w
-from ..cluster import Cluster, controller
+from ..cluster import Cluster, WorkQueue, controller
 from ..errors import AlreadyExists, Conflict, NotFound
 from ..events import object_reference, record_event
 from ..resources import RESOURCE_TYPES
@@ -64,16 +64,57 @@ def _write_spec(cluster: Cluster, rt, obj: dict) -> dict | None:
 
 
 # -- garbage collector ---------------------------------------------------------------------------
+def _gc_queues(cluster: Cluster) -> dict[str, WorkQueue]:
+    """Per type, the keys of objects whose owners may have gone: those written with owner
+    references, and the dependents of anything created or deleted (looked up by owner uid)."""
+    queues = cluster.cache.get("gc.queues")
+    if queues is not None:
+        return queues
+    queues = cluster.cache["gc.queues"] = {}
+    dependents: dict[str, set[tuple[str, str]]] = {}
+
+    def track(qualified_name: str, obj: dict) -> str:
+        key = _store_key(obj)
+        for ref in obj["metadata"].get("ownerReferences") or ():
+            dependents.setdefault(ref.get("uid"), set()).add((qualified_name, key))
+        return key
+
+    for rt in RESOURCE_TYPES:
+        if rt.qualified_name not in _GC_SKIPPED:
+            queues[rt.qualified_name] = WorkQueue(
+                track(rt.qualified_name, obj) for obj in cluster.store.iter_stored(rt)
+                if obj["metadata"].get("ownerReferences"))
+
+    def on_write(qualified_name: str, old: dict | None, new: dict | None) -> None:
+        queue = queues.get(qualified_name)
+        if queue is not None and new is not None and new["metadata"].get("ownerReferences"):
+            queue.add(track(qualified_name, new))
+        if old is None or new is None:
+            uid = (new or old)["metadata"].get("uid")
+            for dependent_type, key in dependents.get(uid, ()):
+                queues[dependent_type].add(key)
+
+    cluster.store.listeners.append(on_write)
+    return queues
+
+
+def _store_key(obj: dict) -> str:
+    return f'{obj["metadata"].get("namespace") or ""}/{obj["metadata"]["name"]}'
+
+
 @controller
 def collect_garbage(cluster: Cluster) -> None:
     """Delete what lost all its owners; drop references to owners that are gone."""
+    queues = _gc_queues(cluster)
     exists = w.owner_exists_in(cluster.state.objects)
     for rt in RESOURCE_TYPES:
         if rt.qualified_name in _GC_SKIPPED:
             continue
+        bucket = cluster.state.objects.get(rt.qualified_name, {})
         orphaned, trimmed = [], []
-        for obj in cluster.store.iter_stored(rt):
-            if not obj["metadata"].get("ownerReferences"):
+        for key in queues[rt.qualified_name].drain():
+            obj = bucket.get(key)
+            if obj is None or not obj["metadata"].get("ownerReferences"):
                 continue
             present, gone = w.dangling_owner_refs(obj, exists)
             if gone and not present:
@@ -96,17 +137,33 @@ def collect_garbage(cluster: Cluster) -> None:
 # -- claiming (adoption and release) -------------------------------------------------------------
 def _claim(cluster: Cluster, owner: dict, rt, candidates: list[dict]) -> list[dict]:
     """``ControllerRefManager``: what the owner controls, adopting matching orphans and letting go
-    of children whose labels no longer match."""
+    of children whose labels no longer match.
+
+    Verdicts that need no write (someone else's child, or one of ours that stays) are
+    remembered per stored object, which a write replaces, for as long as the selector holds."""
     uid = owner["metadata"]["uid"]
     selector = owner["spec"].get("selector")
+    memos = cluster.cache.setdefault("claims", {})
+    memo = memos.get(uid)
+    if memo is None or memo[0] != selector:
+        memo = memos[uid] = (clone(selector), {})
+    verdicts = memo[1]
     claimed = []
     for child in candidates:
+        name = child["metadata"]["name"]
+        hit = verdicts.get(name)
+        if hit is not None and hit[0] is child:
+            if hit[1]:
+                claimed.append(child)
+            continue
         ref = w.controller_ref(child)
         matches = w.selector_matches(selector, child["metadata"].get("labels"))
         if ref is not None and ref.get("uid") != uid:
+            verdicts[name] = (child, False)
             continue
         if ref is not None:
             if matches or child["metadata"].get("deletionTimestamp"):
+                verdicts[name] = (child, True)
                 claimed.append(child)
                 continue
             released = clone(child)
@@ -124,13 +181,57 @@ def _claim(cluster: Cluster, owner: dict, rt, candidates: list[dict]) -> list[di
 
 
 # -- replicaset controller -----------------------------------------------------------------------
+def _replica_set_queue(cluster: Cluster) -> WorkQueue:
+    """ReplicaSets to sync: those written, and those a written pod belongs to or could be
+    adopted by (an orphan concerns every ReplicaSet of its namespace)."""
+    queue = cluster.cache.get("replicaset.queue")
+    if queue is not None:
+        return queue
+    queue = cluster.cache["replicaset.queue"] = WorkQueue(
+        _store_key(rs) for rs in cluster.store.iter_stored(REPLICASETS))
+
+    def on_write(qualified_name: str, old: dict | None, new: dict | None) -> None:
+        if qualified_name == REPLICASETS.qualified_name:
+            queue.add(_store_key(new or old))
+        elif qualified_name == PODS.qualified_name:
+            if old is not None and new is not None and _claim_facts(old) == _claim_facts(new):
+                return
+            for pod in (old, new):
+                if pod is None:
+                    continue
+                ref = w.controller_ref(pod)
+                for rs in cluster.store.iter_stored(REPLICASETS, pod["metadata"].get("namespace")):
+                    if ref is None or ref.get("uid") == rs["metadata"]["uid"]:
+                        queue.add(_store_key(rs))
+
+    cluster.store.listeners.append(on_write)
+    return queue
+
+
+def _claim_facts(pod: dict) -> tuple:
+    """All a ReplicaSet's sync reads of a pod while it stays settled: a pod write that leaves
+    these alone cannot change the claim, the replica count or the status. (Timing, which
+    ``minReadySeconds`` brings in, is covered by syncing such ReplicaSets every time; the
+    finer facts of choosing victims only matter in a sync that writes, and so repeats.)"""
+    meta = pod["metadata"]
+    return (meta.get("labels"), meta.get("ownerReferences"), meta.get("deletionTimestamp"),
+            pod.get("status", {}).get("phase") in ("Succeeded", "Failed"), w.is_ready(pod))
+
+
 @controller
 def reconcile_replica_sets(cluster: Cluster) -> None:
-    for rs in cluster.store.list(REPLICASETS):
-        _sync_replica_set(cluster, rs)
+    queue = _replica_set_queue(cluster)
+    for rs in cluster.store.iter_stored(REPLICASETS):
+        if rs["spec"].get("minReadySeconds"):
+            queue.add(_store_key(rs))
+    for key in queue.drain():
+        namespace, name = key.split("/", 1)
+        rs = cluster.store.find(REPLICASETS, namespace, name)
+        if rs is not None:
+            _sync_replica_set(cluster, rs, queue)
 
 
-def _sync_replica_set(cluster: Cluster, rs: dict) -> None:
+def _sync_replica_set(cluster: Cluster, rs: dict, queue: WorkQueue | None = None) -> None:
     namespace = rs["metadata"]["namespace"]
     candidates = [pod for pod in cluster.store.iter_stored(PODS, namespace)
                   if pod.get("status", {}).get("phase") not in ("Succeeded", "Failed")]
@@ -146,11 +247,39 @@ def _sync_replica_set(cluster: Cluster, rs: dict) -> None:
                 _delete_pod(cluster, rs, pod)
             gone = {pod["metadata"]["name"] for pod in victims}
             active = [pod for pod in active if pod["metadata"]["name"] not in gone]
-    status = w.replica_set_status(rs, active, cluster.now)
+    status = w.replica_set_status(rs, active, cluster.now, _remembered_facts(cluster, rs))
     if status != rs.get("status"):
         rs["status"] = status
-        _write(cluster, REPLICASETS, rs)
+        key = f'{namespace}/{rs["metadata"]["name"]}'
+        dirty_already = queue is None or key in queue
+        if _write(cluster, REPLICASETS, rs) is not None and not dirty_already:
+            queue.discard(key)  # its own status write: syncing again would find nothing to do
     _schedule_availability_check(cluster, rs, active)
+
+
+def _remembered_facts(cluster: Cluster, rs: dict):
+    """``pod_status_facts`` remembered per stored pod version, so a sync after one pod changed
+    does not re-derive every other pod's. Stored objects are replaced, never changed, on write,
+    so the same object is the same version. Not for ``minReadySeconds``, where time counts."""
+    if rs["spec"].get("minReadySeconds"):
+        return None
+    template = rs["spec"].get("template", {}).get("metadata", {}).get("labels")
+    memos = cluster.cache.setdefault("replicaset.facts", {})
+    memo = memos.get(rs["metadata"]["uid"])
+    if memo is None or memo[0] != template:
+        memo = memos[rs["metadata"]["uid"]] = (clone(template), {})
+    seen = memo[1]
+
+    def facts(pod: dict) -> tuple[bool, bool, bool]:
+        key = pod["metadata"]["name"]
+        hit = seen.get(key)
+        if hit is not None and hit[0] is pod:
+            return hit[1]
+        row = w.pod_status_facts(rs, pod, cluster.now)
+        seen[key] = (pod, row)
+        return row
+
+    return facts
 
 
 def _create_pods(cluster: Cluster, rs: dict, count: int) -> list[dict]:
@@ -187,10 +316,48 @@ def _schedule_availability_check(cluster: Cluster, rs: dict, pods: list[dict]) -
 
 
 # -- deployment controller -----------------------------------------------------------------------
+def _deployment_queue(cluster: Cluster) -> WorkQueue:
+    """Deployments to sync: those written, every one of a namespace whose ReplicaSets were
+    written (a ReplicaSet may be up for adoption), Recreate ones whose namespace's pods were
+    written (they wait for old pods to go), and those whose recheck timer fired."""
+    queue = cluster.cache.get("deployment.queue")
+    if queue is not None:
+        return queue
+    queue = cluster.cache["deployment.queue"] = WorkQueue(
+        _store_key(d) for d in cluster.store.iter_stored(DEPLOYMENTS))
+
+    def on_write(qualified_name: str, old: dict | None, new: dict | None) -> None:
+        obj = new or old
+        if qualified_name == DEPLOYMENTS.qualified_name:
+            queue.add(_store_key(obj))
+        elif qualified_name in (REPLICASETS.qualified_name, PODS.qualified_name):
+            for d in cluster.store.iter_stored(DEPLOYMENTS, obj["metadata"].get("namespace")):
+                if qualified_name == REPLICASETS.qualified_name or not w.is_rolling(d):
+                    queue.add(_store_key(d))
+
+    def on_timer(event: str, action: str, args: list) -> None:
+        if event == "fired" and action == RECHECK and args[0] == "Deployment":
+            queue.add(f"{args[1]}/{args[2]}")
+
+    cluster.store.listeners.append(on_write)
+    cluster.timers.listeners.append(on_timer)
+    return queue
+
+
 @controller
 def reconcile_deployments(cluster: Cluster) -> None:
-    for deployment in cluster.store.list(DEPLOYMENTS):
-        _DeploymentSync(cluster, deployment).run()
+    """Time enters a deployment's sync only through its progress deadline: one past it (and
+    not yet timed out) is synced every time, as a full resync would."""
+    queue = _deployment_queue(cluster)
+    for d in cluster.store.iter_stored(DEPLOYMENTS):
+        deadline = w.progress_deadline(d, d.get("status", {}))
+        if deadline is not None and deadline < cluster.now:
+            queue.add(_store_key(d))
+    for key in queue.drain():
+        namespace, name = key.split("/", 1)
+        deployment = cluster.store.find(DEPLOYMENTS, namespace, name)
+        if deployment is not None:
+            _DeploymentSync(cluster, deployment).run()
 
 
 class _DeploymentSync:
