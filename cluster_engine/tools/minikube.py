@@ -903,13 +903,19 @@ def _running_profile_or_exit(invocation: Invocation, out: Out) -> dict:
     return profile
 
 
-def _named_worker(invocation: Invocation, out: Out, profile: dict, usage: str) -> dict:
+def _named_worker(invocation: Invocation, usage: str) -> tuple[Out, dict, dict]:
+    """The output, profile and worker a ``minikube node stop|start NAME`` acts on; exits the
+    way minikube does when the profile or the node is missing."""
+    out = Out(invocation.ctx, invocation.stdout, invocation.stderr)
+    profile = _read_profile(invocation)
+    if profile_status(profile) == "Absent":
+        out.profile_not_found(_profile_flag(invocation))
     if not invocation.args:
         out.exit_message("MK_USAGE", usage, EXIT_USAGE)
     worker = find_worker(profile, invocation.args[0])
     if worker is None:
         _node_not_found(out, invocation.args[0])
-    return worker
+    return out, profile, worker
 
 
 @implement("node list")
@@ -968,11 +974,7 @@ def run_node_add(invocation: Invocation) -> int:
 @implement("node stop")
 def run_node_stop(invocation: Invocation) -> int:
     ctx = invocation.ctx
-    out = Out(ctx, invocation.stdout, invocation.stderr)
-    profile = _read_profile(invocation)
-    if profile_status(profile) == "Absent":
-        out.profile_not_found(_profile_flag(invocation))
-    worker = _named_worker(invocation, out, profile, "Usage: minikube node stop [name]")
+    out, profile, worker = _named_worker(invocation, "Usage: minikube node stop [name]")
     name = machine_name(worker["name"])
     running = profile_status(profile) == "Running" and worker.get("running")
     _stop_machine_lines(out, ctx, name, running)
@@ -987,11 +989,7 @@ def run_node_stop(invocation: Invocation) -> int:
 @implement("node start")
 def run_node_start(invocation: Invocation) -> int:
     ctx = invocation.ctx
-    out = Out(ctx, invocation.stdout, invocation.stderr)
-    profile = _read_profile(invocation)
-    if profile_status(profile) == "Absent":
-        out.profile_not_found(_profile_flag(invocation))
-    worker = _named_worker(invocation, out, profile, "Usage: minikube node start [name]")
+    out, profile, worker = _named_worker(invocation, "Usage: minikube node start [name]")
     name = machine_name(worker["name"])
     if worker.get("running") and profile_status(profile) == "Running":
         out.step("check", "{name} is already running", name=invocation.args[0])
