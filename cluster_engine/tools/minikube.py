@@ -31,7 +31,7 @@ from ..minikube_cluster import (CPUS, DOCKER_VERSION, KICBASE_VERSION,
 from ..printers.serialize import go_yaml
 from ..printers.wordwrap import wrap_help
 from .kubectl.cobra import (Command, CommandLine, Flag, FlagError, Invocation, UnknownCommand,
-                            templater_help)
+                            implementer, templater_help)
 from .kubectl.help import terminal_columns
 
 #: Emoji prefixes whatever the terminal; set False for minikube's own choice (see wants_color).
@@ -435,14 +435,7 @@ ROOT = _build_tree()
 MINIKUBE = CommandLine(ROOT, sort_suggestions=True)
 
 
-def implement(name: str):
-    def register(function):
-        target = ROOT
-        for part in name.split():
-            target = target.find_child(part)
-        target.run = function
-        return function
-    return register
+implement = implementer(ROOT)
 
 
 @command("minikube")
@@ -602,16 +595,7 @@ def run_status(invocation: Invocation) -> int:
 @implement("ip")
 def run_ip(invocation: Invocation) -> int:
     out = Out(invocation.ctx, invocation.stdout, invocation.stderr)
-    profile = _read_profile(invocation)
-    state = profile_status(profile)
-    if state == "Absent":
-        out.profile_not_found(_profile_flag(invocation))
-    if state != "Running":
-        out.step("shrug", "The control-plane node {name} host is not running: state={state}",
-                 name=PROFILE_NAME, state=state)
-        out.step("workaround", 'To start a cluster, run: "{command}"',
-                 command=example_command(PROFILE_NAME, "start"))
-        return EXIT_GUEST_NOT_RUNNING
+    profile = _running_profile_or_exit(invocation, out)
     wanted = invocation.flags.get("node") or ""
     if wanted and wanted not in (PROFILE_NAME, "m01"):
         worker = find_worker(profile, wanted)

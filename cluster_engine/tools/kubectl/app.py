@@ -13,12 +13,12 @@ server answers.
 
 from __future__ import annotations
 
-from typing import Callable, TextIO
+from typing import TextIO
 
 from ...errors import ApiError
 from ...minikube_cluster import has_kubeconfig_context
 from .cobra import (Command, CommandLine, Flag, FlagError, Invocation, UnknownCommand,
-                    flags_from_help, kubectl_normalize)
+                    flags_from_help, implementer, kubectl_normalize)
 from .connection import unreachable_endpoint, write_discovery_errors, write_final_message
 from .help import has_help_page, help_page, render
 
@@ -121,15 +121,7 @@ ROOT = _build_tree()
 KUBECTL = CommandLine(ROOT, normalize=kubectl_normalize)
 
 
-def implement(name: str) -> Callable[[Callable[[Invocation], int]], Callable[[Invocation], int]]:
-    """Make ``function(invocation) -> status`` what ``kubectl <name>`` runs."""
-    def register(function):
-        command = ROOT
-        for part in name.split():
-            command = command.find_child(part)
-        command.run = function
-        return function
-    return register
+implement = implementer(ROOT)
 
 
 def write_help(command: Command, ctx, stdout: TextIO) -> None:

@@ -218,6 +218,19 @@ class Command:
         return None
 
 
+def implementer(root: Command) -> Callable:
+    """The decorator that makes ``function(invocation) -> status`` what ``<tool> <name>`` runs."""
+    def implement(name: str) -> Callable[[Callable[[Invocation], int]], Callable[[Invocation], int]]:
+        def register(function):
+            command = root
+            for part in name.split():
+                command = command.find_child(part)
+            command.run = function
+            return function
+        return register
+    return implement
+
+
 class CommandLine:
     """Parsing rules shared by one program: its flag-name normalisation and suggestions."""
 
