@@ -64,6 +64,11 @@ class CommandContext:
     interactive: bool = False
     #: The shell running this command, for builtins that change it (export, cd, history).
     shell: object = None
+    #: The files this shell sees (``shell.filesystem.FileSystem``); None until one is attached.
+    fs: object = None
+    #: Reads one more line the learner types, after showing ``prompt`` (an interactive
+    #: program such as a shell inside a container needs it); raises EOFError at end of input.
+    read_line: Callable[[str], str] | None = None
     extra: dict = field(default_factory=dict)
 
     def sleep(self, seconds: float) -> None:

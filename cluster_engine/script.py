@@ -48,12 +48,25 @@ def run_script(lines: Iterable[str], out: TextIO, clock: Clock, seed: int = 0, l
     backend = backend or LocalBackend(SandboxState.fresh(seed))
     shell = new_shell(backend, clock, lang=lang)
     sink = _OrderedOutput(out)
-    pending = ""
-    for raw in lines:
-        line = raw.rstrip("\n")
+    remaining = (raw.rstrip("\n") for raw in lines)
+
+    def read_line(prompt: str) -> str:
+        """The next scripted line, shown after ``prompt`` as if typed there."""
+        line = next(remaining, None)
+        if line is None:
+            raise EOFError
         if not sink.at_line_start:
             sink.write("\n")
-        out.write(f"{CONTINUATION_PROMPT if pending else PROMPT}{line}\n")
+        out.write(f"{prompt}{line}\n")
+        return line
+
+    shell.ctx.read_line = read_line
+    pending = ""
+    while True:
+        try:
+            line = read_line(CONTINUATION_PROMPT if pending else PROMPT)
+        except EOFError:
+            break
         pending = f"{pending}\n{line}" if pending else line
         if not shell.is_complete(pending):
             continue

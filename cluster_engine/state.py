@@ -31,6 +31,8 @@ class SandboxState:
     logs: dict = field(default_factory=dict)
     #: What containers wrote to their emptyDir volumes (``containers.volume_key`` → files).
     volumes: dict = field(default_factory=dict)
+    #: Ports taken on the learner machine's loopback (``loopback.py``): port → listener record.
+    loopback: dict = field(default_factory=dict)
     schema: int = SCHEMA_VERSION
 
     @classmethod
