@@ -29,7 +29,7 @@ import ipaddress
 from dataclasses import dataclass
 from typing import Callable
 
-from .. import images
+from .. import containers, images
 from ..clock import parse_rfc3339, rfc3339
 from ..cluster import Cluster, WorkQueue, controller
 from ..events import object_reference, record_event
@@ -188,6 +188,12 @@ def _after_pulling(facts: Facts) -> tuple[str | None, str]:
     return ("pulled" if facts.image is not None else "pull-failed"), "pull"
 
 
+def _after_image_ready(facts: Facts) -> tuple[str | None, str]:
+    if "configError" in facts.data:
+        return "config-error", "now"
+    return "created", "create"
+
+
 def _after_started(facts: Facts) -> tuple[str | None, str]:
     if facts.image is None or facts.image.runs or facts.container.get("command") \
             or facts.container.get("args"):
@@ -215,9 +221,11 @@ STAGES: dict[str, Stage] = {
     "pulling": Stage((("Normal", "Pulling", 'Pulling image "{image}"'),), None, _after_pulling),
     "pulled": Stage((("Normal", "Pulled", 'Successfully pulled image "{image}" in {took} ({took} '
                                           "including waiting). Image size: {size} bytes."),),
-                    None, _then("created", "create")),
+                    None, _after_image_ready),
     "present": Stage((("Normal", "Pulled", 'Container image "{image}" already present on machine'),),
-                     None, _then("created", "create")),
+                     None, _after_image_ready),
+    "config-error": Stage((("Warning", "Failed", "Error: {error}"),), "config-error",
+                          _then("prepare", "config-retry")),
     "created": Stage((("Normal", "Created", "Created container {container}"),), None,
                      _then("started", "start")),
     "started": Stage((("Normal", "Started", "Started container {container}"),), "running",
@@ -288,6 +296,8 @@ _STATUS_PATCHES: dict[str, Callable[[Cluster, Facts], None]] = {
                                            f'ErrImagePull: {facts.data.get("error", "")}')),
     "invalid-name": lambda cluster, facts: facts.status.update(
         state=_waiting("InvalidImageName", facts.data.get("error", ""))),
+    "config-error": lambda cluster, facts: facts.status.update(
+        state=_waiting("CreateContainerConfigError", facts.data["configError"])),
     "never-pull": lambda cluster, facts: facts.status.update(state=_waiting(
         "ErrImageNeverPull",
         f'Container image "{facts.container["image"]}" is not present with pull policy of Never')),
@@ -471,6 +481,8 @@ def _delay(cluster: Cluster, kind: str, facts: Facts, data: dict) -> float | Non
         return facts.image.run_seconds if facts.image else 0.0
     if kind == "sync":
         return cluster.rng.between(300, 900) / 1000
+    if kind == "config-retry":
+        return cluster.rng.between(10_000, 15_000) / 1000
     if kind == "restart":
         return max(data["readyAt"] - cluster.now, 0.0)
     if kind == "retry-pull":
@@ -511,6 +523,11 @@ def _container_step(cluster: Cluster, namespace: str, name: str, uid: str, conta
         data["readyAt"] = cluster.now + data["backoff"]
     if stage_name == "pulled":
         data["took"] = cluster.now - data.get("pullStarted", cluster.now)
+    if stage_name in ("pulled", "present"):
+        data.pop("configError", None)
+        config_error = containers.container_config_error(cluster, pod, container_name)
+        if config_error is not None:
+            data["configError"] = data["error"] = config_error
     if stage_name == "crash-backoff":
         data["backoff"] = restart_delay(status.get("restartCount", 0))
         finished = status["state"].get("terminated", {}).get("finishedAt")
@@ -542,7 +559,8 @@ def _container_step(cluster: Cluster, namespace: str, name: str, uid: str, conta
         _schedule_container(cluster, pod, container_name, next_stage, delay,
                             {k: v for k, v in data.items() if k in ("failures", "error", "backoff",
                                                                      "readyAt", "took",
-                                                                     "pullStarted")})
+                                                                     "pullStarted",
+                                                                     "configError")})
 
 
 @timer_action(_SANDBOX_TIMER)

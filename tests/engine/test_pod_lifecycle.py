@@ -339,3 +339,24 @@ def test_advancing_in_one_step_or_many_gives_the_same_state():
         return lab.cluster.state.to_json()
 
     assert run([120]) == run([1] * 120) == run([0.25] * 480)
+
+
+# -- configuration the container needs ------------------------------------------------------------
+def test_a_missing_config_map_keeps_the_container_in_create_container_config_error_until_it_exists():
+    lab = Lab()
+    lab.create("web", env=[{"name": "GREETING", "valueFrom": {
+        "configMapKeyRef": {"name": "settings", "key": "greeting"}}}])
+    lab.wait(40)
+    state = lab.state("web")
+    assert state == {"waiting": {"reason": "CreateContainerConfigError",
+                                 "message": 'configmap "settings" not found'}}
+    assert lab.pod("web")["status"]["phase"] == "Pending"
+    failures = [e for e in lab.events("web") if e[1] == "Failed"]
+    assert failures[0][:3] == ("Warning", "Failed", 'Error: configmap "settings" not found')
+    assert failures[0][3] >= 3  # retried, and counted as one repeating event
+
+    lab.cluster.store.create(resolve("configmaps"), {
+        "metadata": {"name": "settings", "namespace": "default"}, "data": {"greeting": "hi"}})
+    lab.wait(20)
+    assert "running" in lab.state("web")
+    assert ("Normal", "Started", "Started container web", 1) in lab.events("web")
