@@ -24,7 +24,6 @@ of a fresh cluster) are left untouched.
 
 from __future__ import annotations
 
-import copy
 import ipaddress
 from dataclasses import dataclass
 from typing import Callable
@@ -34,8 +33,9 @@ from ..clock import parse_rfc3339, rfc3339
 from ..cluster import Cluster, WorkQueue, controller
 from ..events import object_reference, record_event
 from ..resources import resolve
+from ..store import clone
 from ..timers import timer_action
-from .nodes import stopped_kubelets
+from .nodes import pods_by_node, stopped_kubelets
 
 PODS = resolve("pods")
 NODES = resolve("nodes")
@@ -134,12 +134,17 @@ def next_pod_ip(cidr: str, in_use: set[str], last: str | None) -> str | None:
     The first address is the bridge's gateway; the broadcast address is never handed out.
     """
     network = ipaddress.ip_network(cidr, strict=False)
-    hosts = list(network.hosts())[1:]
+    first = int(network.network_address) + 2
+    count = network.num_addresses - 3
+    if count <= 0:
+        return None
     start = 0
-    if last is not None and ipaddress.ip_address(last) in hosts:
-        start = hosts.index(ipaddress.ip_address(last)) + 1
-    for offset in range(len(hosts)):
-        candidate = str(hosts[(start + offset) % len(hosts)])
+    if last is not None:
+        position = int(ipaddress.ip_address(last)) - first
+        if 0 <= position < count:
+            start = position + 1
+    for offset in range(count):
+        candidate = str(ipaddress.IPv4Address(first + (start + offset) % count))
         if candidate not in in_use:
             return candidate
     return None
@@ -382,8 +387,11 @@ def _allocate_pod_ip(cluster: Cluster, node: dict) -> str | None:
     if not cidr:
         return None
     node_name = node["metadata"]["name"]
-    in_use = {pod["status"].get("podIP") for pod in cluster.store.iter_stored(PODS)
-              if pod["spec"].get("nodeName") == node_name and not pod["spec"].get("hostNetwork")}
+    bucket = cluster.state.objects.get(PODS.qualified_name, {})
+    on_node = (bucket.get(key) for key in pods_by_node(cluster).get(node_name, ()))
+    in_use = {pod["status"].get("podIP") for pod in on_node
+              if pod is not None and pod["spec"].get("nodeName") == node_name
+              and not pod["spec"].get("hostNetwork")}
     in_use.discard(None)
     counter = f"ipam/{node_name}"
     network = ipaddress.ip_network(cidr, strict=False)
@@ -534,7 +542,7 @@ def _container_step(cluster: Cluster, namespace: str, name: str, uid: str, conta
         exited_at = parse_rfc3339(finished) if finished else cluster.now
         data["readyAt"] = max(exited_at + data["backoff"], cluster.now)
 
-    before = copy.deepcopy(pod["status"])
+    before = clone(pod["status"])
     facts = Facts(pod, container, status, image, image_present(node, container.get("image", "")),
                   data)
     stage = STAGES[stage_name]

@@ -57,6 +57,12 @@ def _unreachable_taints(node: dict) -> list[dict]:
             if taint.get("key") == UNREACHABLE]
 
 
+def pods_by_node(cluster: Cluster) -> dict[str, set[str]]:
+    """Store keys of pods by the node they are bound to (keys may be stale: check the pod)."""
+    return cluster.index(PODS.qualified_name, "pods.by-node",
+                         lambda pod: pod["spec"].get("nodeName") or None)
+
+
 def _pods_on(cluster: Cluster, node_name: str) -> list[dict]:
     return [pod for pod in cluster.store.iter_stored(PODS)
             if pod["spec"].get("nodeName") == node_name]
@@ -162,8 +168,7 @@ def run_node_lifecycle(cluster: Cluster) -> None:
             cluster.store.update(NODES, node)
             cluster.timers.cancel(lambda action, args, name=name:
                                   action == _EVICTION_TIMER and args[3] == name)
-    by_node = cluster.index(PODS.qualified_name, "pods.by-node",
-                            lambda pod: pod["spec"].get("nodeName") or None)
+    by_node = pods_by_node(cluster)
     bucket = cluster.state.objects.get(PODS.qualified_name, {})
     orphans = [pod for key in sorted(key for node_name, keys in by_node.items()
                                      if node_name not in nodes for key in keys)
