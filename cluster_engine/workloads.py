@@ -25,7 +25,7 @@ import functools
 import json
 import math
 import struct
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from .clock import parse_rfc3339, rfc3339
 from .errors import NotFound, QuotaExceeded
@@ -362,22 +362,17 @@ def pod_status_facts(rs: dict, pod: dict, now: float) -> tuple[bool, bool, bool]
             is_ready(pod), is_available(pod, rs["spec"].get("minReadySeconds", 0), now))
 
 
-def replica_set_status(rs: dict, pods: list[dict], now: float,
-                       facts: Callable[[dict], tuple[bool, bool, bool]] | None = None) -> dict:
-    """``status`` of a ReplicaSet whose active, owned pods are ``pods`` (zero counts omitted);
-    ``facts`` may stand in for ``pod_status_facts``, e.g. remembered from an earlier sync."""
+def replica_set_status(rs: dict, rows: list[tuple[bool, bool, bool]]) -> dict:
+    """``status`` of a ReplicaSet given ``pod_status_facts`` of each of its active, owned pods
+    (zero counts omitted)."""
     status = {key: value for key, value in rs.get("status", {}).items()
               if key not in ("replicas", "fullyLabeledReplicas", "readyReplicas",
                              "availableReplicas", "observedGeneration")}
-    rows = [facts(pod) if facts else pod_status_facts(rs, pod, now) for pod in pods]
-    counts = {
-        "replicas": len(pods),
-        "fullyLabeledReplicas": sum(1 for row in rows if row[0]),
-        "readyReplicas": sum(1 for row in rows if row[1]),
-        "availableReplicas": sum(1 for row in rows if row[2]),
-    }
-    status["replicas"] = counts.pop("replicas")
-    status.update({key: value for key, value in counts.items() if value})
+    status["replicas"] = len(rows)
+    for position, key in enumerate(("fullyLabeledReplicas", "readyReplicas", "availableReplicas")):
+        count = sum(1 for row in rows if row[position])
+        if count:
+            status[key] = count
     generation = rs["metadata"].get("generation")
     if generation:
         status["observedGeneration"] = generation
