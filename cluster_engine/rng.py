@@ -42,7 +42,20 @@ class SandboxRandom:
         return items[self.below(len(items))]
 
     def token(self, length: int, alphabet: str = NAME_ALPHABET) -> str:
-        return "".join(alphabet[self.below(len(alphabet))] for _ in range(length))
+        """``length`` characters drawn as ``below(len(alphabet))`` would draw them, inlined:
+        every pod and event name costs one of these."""
+        size = len(alphabet)
+        limit = (1 << 64) - ((1 << 64) % size)
+        state, drawn = self.state, []
+        while len(drawn) < length:
+            state = (state + 0x9E3779B97F4A7C15) & _MASK
+            z = ((state ^ (state >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+            z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
+            value = z ^ (z >> 31)
+            if value < limit:
+                drawn.append(alphabet[value % size])
+        self.state = state
+        return "".join(drawn)
 
     def hex(self, length: int) -> str:
         return self.token(length, "0123456789abcdef")

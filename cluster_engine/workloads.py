@@ -362,15 +362,26 @@ def pod_status_facts(rs: dict, pod: dict, now: float) -> tuple[bool, bool, bool]
             is_ready(pod), is_available(pod, rs["spec"].get("minReadySeconds", 0), now))
 
 
-def replica_set_status(rs: dict, rows: list[tuple[bool, bool, bool]]) -> dict:
-    """``status`` of a ReplicaSet given ``pod_status_facts`` of each of its active, owned pods
+def replica_set_totals(rows: Iterable[tuple[bool, bool, bool]]) -> list[int]:
+    """Replicas, then how many are fully labeled, ready and available, from the rows of
+    ``pod_status_facts``."""
+    totals = [0, 0, 0, 0]
+    for row in rows:
+        totals[0] += 1
+        for position, fact in enumerate(row, start=1):
+            totals[position] += fact
+    return totals
+
+
+def replica_set_status(rs: dict, totals: list[int]) -> dict:
+    """``status`` of a ReplicaSet whose active, owned pods add up to ``replica_set_totals``
     (zero counts omitted)."""
     status = {key: value for key, value in rs.get("status", {}).items()
               if key not in ("replicas", "fullyLabeledReplicas", "readyReplicas",
                              "availableReplicas", "observedGeneration")}
-    status["replicas"] = len(rows)
-    for position, key in enumerate(("fullyLabeledReplicas", "readyReplicas", "availableReplicas")):
-        count = sum(1 for row in rows if row[position])
+    status["replicas"] = totals[0]
+    for key, count in zip(("fullyLabeledReplicas", "readyReplicas", "availableReplicas"),
+                          totals[1:]):
         if count:
             status[key] = count
     generation = rs["metadata"].get("generation")

@@ -16,7 +16,7 @@ kubelets all run produces no writes here.
 
 from __future__ import annotations
 
-from ..clock import parse_rfc3339, rfc3339
+from ..clock import rfc3339
 from ..cluster import Cluster, controller
 from ..events import object_reference, record_event
 from ..resources import resolve
@@ -151,12 +151,12 @@ def _evict(cluster: Cluster, namespace: str, name: str, uid: str, node_name: str
 
 @controller
 def run_node_lifecycle(cluster: Cluster) -> None:
-    nodes = {node["metadata"]["name"]: node for node in cluster.store.iter_stored(NODES)}
+    nodes = cluster.state.objects.get(NODES.qualified_name, {})
     silent = stopped_kubelets(cluster.profile)
     healed = cluster.index(NODES.qualified_name, "nodes.ready-but-tainted", lambda node: True if (
         _ready_status(node) == "True" and _unreachable_taints(node)) else None).get(True, ())
     for key in sorted(healed):
-        node = nodes.get(key[1:])
+        node = nodes.get(key)
         if node is None or node["metadata"]["name"] in silent:
             continue
         name = node["metadata"]["name"]
@@ -171,9 +171,9 @@ def run_node_lifecycle(cluster: Cluster) -> None:
     by_node = pods_by_node(cluster)
     bucket = cluster.state.objects.get(PODS.qualified_name, {})
     orphans = [pod for key in sorted(key for node_name, keys in by_node.items()
-                                     if node_name not in nodes for key in keys)
+                                     if f"/{node_name}" not in nodes for key in keys)
                if (pod := bucket.get(key)) is not None
-               and pod["spec"].get("nodeName") and pod["spec"]["nodeName"] not in nodes]
+               and pod["spec"].get("nodeName") and f'/{pod["spec"]["nodeName"]}' not in nodes]
     for pod in orphans:
         meta = pod["metadata"]
         cluster.store.delete(PODS, meta["namespace"], meta["name"])

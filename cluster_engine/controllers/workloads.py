@@ -250,6 +250,17 @@ class _Membership:
     changed: set[str]
     #: Store key of each active pod it controls → ``pod_status_facts`` of that pod.
     rows: dict[str, tuple[bool, bool, bool]] = field(default_factory=dict)
+    #: ``replica_set_totals`` of ``rows``, kept as rows come and go.
+    totals: list[int] = field(default_factory=lambda: [0, 0, 0, 0])
+
+    def put(self, key: str, row: tuple[bool, bool, bool] | None) -> None:
+        for sign, changed in ((-1, self.rows.pop(key, None)), (1, row)):
+            if changed is not None:
+                self.totals[0] += sign
+                for position, fact in enumerate(changed, start=1):
+                    self.totals[position] += sign * fact
+        if row is not None:
+            self.rows[key] = row
 
 
 def _memberships(cluster: Cluster) -> dict[str, _Membership]:
@@ -276,13 +287,13 @@ def _absorb_changes(cluster: Cluster, rs: dict, members: _Membership) -> None:
     bucket = cluster.state.objects.get(PODS.qualified_name, {})
     changed, members.changed = members.changed, set()
     for key in sorted(changed):
-        members.rows.pop(key, None)
+        members.put(key, None)
         pod = bucket.get(key)
         if pod is None or pod.get("status", {}).get("phase") in ("Succeeded", "Failed"):
             continue
         for claimed in _claim(cluster, rs, PODS, [pod]):
             if w.is_active(claimed):
-                members.rows[key] = w.pod_status_facts(rs, claimed, cluster.now)
+                members.put(key, w.pod_status_facts(rs, claimed, cluster.now))
 
 
 def _sync_replica_set(cluster: Cluster, rs: dict, queue: WorkQueue | None = None) -> None:
@@ -301,8 +312,7 @@ def _sync_replica_set(cluster: Cluster, rs: dict, queue: WorkQueue | None = None
             for pod in w.pods_to_delete(active, difference, cluster.now):
                 _delete_pod(cluster, rs, pod)
         _absorb_changes(cluster, rs, members)
-    _write_replica_set_status(cluster, rs, w.replica_set_status(rs, list(members.rows.values())),
-                              queue)
+    _write_replica_set_status(cluster, rs, w.replica_set_status(rs, members.totals), queue)
 
 
 def _sync_replica_set_by_scan(cluster: Cluster, rs: dict, queue: WorkQueue | None) -> None:
@@ -321,8 +331,8 @@ def _sync_replica_set_by_scan(cluster: Cluster, rs: dict, queue: WorkQueue | Non
                 _delete_pod(cluster, rs, pod)
             gone = {pod["metadata"]["name"] for pod in victims}
             active = [pod for pod in active if pod["metadata"]["name"] not in gone]
-    rows = [w.pod_status_facts(rs, pod, cluster.now) for pod in active]
-    _write_replica_set_status(cluster, rs, w.replica_set_status(rs, rows), queue)
+    totals = w.replica_set_totals(w.pod_status_facts(rs, pod, cluster.now) for pod in active)
+    _write_replica_set_status(cluster, rs, w.replica_set_status(rs, totals), queue)
     _schedule_availability_check(cluster, rs, active)
 
 
