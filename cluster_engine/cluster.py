@@ -48,6 +48,9 @@ class WorkQueue:
     def __contains__(self, key) -> bool:
         return key in self._dirty
 
+    def __len__(self) -> int:
+        return len(self._dirty)
+
     def discard(self, key) -> None:
         self._dirty.discard(key)
 

@@ -59,11 +59,11 @@ def record_event(cluster: "Cluster", involved: dict, reason: str, message: str, 
     if repeated is not None:
         repeated["count"] = repeated.get("count", 1) + 1
         repeated["lastTimestamp"] = rfc3339(at)
-        return _written(cluster, index, cluster.store.update(EVENTS, repeated))
+        return _written(cluster, index, cluster.store.update(EVENTS, repeated, handed_over=True))
     return _written(cluster, index, cluster.store.create(EVENTS, {
         "metadata": {"name": event_name(cluster, involved["name"], at), "namespace": namespace,
                      "creationTimestamp": rfc3339(at)},
-        "involvedObject": involved,
+        "involvedObject": dict(involved),
         "reason": reason,
         "message": message,
         "source": source,
@@ -74,7 +74,7 @@ def record_event(cluster: "Cluster", involved: dict, reason: str, message: str, 
         "eventTime": None,
         "reportingComponent": component,
         "reportingInstance": host or "",
-    }), identity)
+    }, handed_over=True), identity)
 
 
 _INDEX = "events.by-identity"

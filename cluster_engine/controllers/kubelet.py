@@ -553,7 +553,7 @@ def _container_step(cluster: Cluster, namespace: str, name: str, uid: str, conta
         _start_log(cluster, pod, container_name, image)
     _refresh_pod_status(cluster, pod)
     if pod["status"] != before:
-        pod = cluster.store.update(PODS, pod)
+        pod = cluster.store.update(PODS, pod, handed_over=True)
     for kind, reason, message in stage.events:
         _event(cluster, pod, container_name, kind, reason, message.format(**words))
     if stage_name == "pulled" and image is not None:
@@ -583,7 +583,7 @@ def _sandbox_ready(cluster: Cluster, namespace: str, name: str, uid: str) -> Non
     if address:
         pod["status"].update(podIP=address, podIPs=[{"ip": address}])
     _refresh_pod_status(cluster, pod)
-    pod = cluster.store.update(PODS, pod)
+    pod = cluster.store.update(PODS, pod, handed_over=True)
     for container in pod["spec"]["containers"]:
         _schedule_container(cluster, pod, container["name"], "prepare", 0.0, {})
 
@@ -615,7 +615,7 @@ def _admit(cluster: Cluster, pod: dict, node: dict) -> None:
                   containerStatuses=[_initial_container_status(c)
                                      for c in pod["spec"].get("containers", [])])
     _refresh_pod_status(cluster, pod)
-    pod = cluster.store.update(PODS, pod)
+    pod = cluster.store.update(PODS, pod, handed_over=True)
     meta = pod["metadata"]
     cluster.timers.schedule(cluster.now + cluster.rng.between(300, 700) / 1000, _SANDBOX_TIMER,
                             meta["namespace"], meta["name"], meta["uid"])
@@ -698,16 +698,28 @@ def _kubelet_queue(cluster: Cluster) -> WorkQueue:
     return queue
 
 
-@controller
-def run_pods(cluster: Cluster) -> None:
+def _node_view(cluster: Cluster, silent: set[str], queue: WorkQueue) -> dict[str, dict]:
+    """The nodes by name; when the set of nodes or of stopped kubelets changed, every pod is
+    queued, since any of them may have gained or lost its kubelet. Rebuilt only after node
+    writes, not on every reconcile."""
+    cached = cluster.cache.get("kubelet.view")
+    writes = (cluster.store.writes.get(NODES.qualified_name, 0), frozenset(silent))
+    if cached is not None and cached[0] == writes:
+        return cached[2]
     nodes = {node["metadata"]["name"]: node for node in cluster.store.iter_stored(NODES)}
-    silent = stopped_kubelets(cluster.profile)
-    queue = _kubelet_queue(cluster)
-    view = (frozenset(nodes), frozenset(silent))
-    if cluster.cache.get("kubelet.view") != view:
-        cluster.cache["kubelet.view"] = view
+    view = (frozenset(nodes), writes[1])
+    if cached is None or cached[1] != view:
         for pod in cluster.store.iter_stored(PODS):
             queue.add(f'{pod["metadata"]["namespace"]}/{pod["metadata"]["name"]}')
+    cluster.cache["kubelet.view"] = (writes, view, nodes)
+    return nodes
+
+
+@controller
+def run_pods(cluster: Cluster) -> None:
+    silent = stopped_kubelets(cluster.profile)
+    queue = _kubelet_queue(cluster)
+    nodes = _node_view(cluster, silent, queue)
     bucket = cluster.state.objects.get(PODS.qualified_name, {})
     dirty = [pod for key in queue.drain() if (pod := bucket.get(key)) is not None]
     if not dirty:

@@ -235,7 +235,7 @@ def _bind(cluster: Cluster, pod: dict, node_name: str) -> None:
     pod["spec"]["nodeName"] = node_name
     _set_condition(pod, {"type": "PodScheduled", "status": "True", "lastProbeTime": None,
                          "lastTransitionTime": rfc3339(cluster.now)})
-    bound = cluster.store.update(PODS, pod)
+    bound = cluster.store.update(PODS, pod, handed_over=True)
     meta = bound["metadata"]
     record_event(cluster, object_reference(bound), "Scheduled",
                  f"Successfully assigned {meta['namespace']}/{meta['name']} to {node_name}",
@@ -249,7 +249,7 @@ def _report_unschedulable(cluster: Cluster, pod: dict, message: str) -> None:
     _set_condition(pod, {"type": "PodScheduled", "status": "False", "lastProbeTime": None,
                          "lastTransitionTime": rfc3339(cluster.now), "reason": "Unschedulable",
                          "message": message})
-    updated = cluster.store.update(PODS, pod)
+    updated = cluster.store.update(PODS, pod, handed_over=True)
     record_event(cluster, object_reference(updated), "FailedScheduling", message, COMPONENT,
                  event_type="Warning")
 

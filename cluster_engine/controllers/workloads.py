@@ -108,6 +108,8 @@ def _store_key(obj: dict) -> str:
 def collect_garbage(cluster: Cluster) -> None:
     """Delete what lost all its owners; drop references to owners that are gone."""
     queues = _gc_queues(cluster)
+    if not any(queues.values()):
+        return
     exists = w.owner_exists_in(cluster.state.objects)
     for rt in RESOURCE_TYPES:
         if rt.qualified_name in _GC_SKIPPED:
@@ -353,7 +355,7 @@ def _create_pods(cluster: Cluster, rs: dict, count: int) -> list[dict]:
     created = []
     for _ in range(count):
         pod = default_pod(w.pod_for(rs), cluster.rng)
-        pod = cluster.store.create(PODS, pod)
+        pod = cluster.store.create(PODS, pod, handed_over=True)
         created.append(pod)
         record_event(cluster, object_reference(rs), "SuccessfulCreate",
                      f'Created pod: {pod["metadata"]["name"]}', REPLICASET_CONTROLLER)
