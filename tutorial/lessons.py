@@ -55,9 +55,14 @@ class Command(_Strict):
 
     @field_validator("run")
     @classmethod
-    def _one_line(cls, value: str) -> str:
-        if "\n" in value or "\r" in value:
-            raise ValueError("a command must fit on one line")
+    def _lines_as_typed(cls, value: str) -> str:
+        """Several lines (a here-document) are typed one after another; a YAML block scalar's
+        final newline is not part of the command."""
+        if "\r" in value:
+            raise ValueError("a command must not contain carriage returns")
+        value = value.rstrip("\n")
+        if not value.strip():
+            raise ValueError("a command must not be empty")
         return value
 
 

@@ -278,7 +278,7 @@
       return;
     }
     if (button.classList.contains("run")) {
-      sendInput(button.dataset.command + "\r");
+      sendInput(button.dataset.command.replace(/\n/g, "\r") + "\r");
       term.focus();
     } else {
       copyText(button.dataset.command).then(

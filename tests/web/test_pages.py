@@ -137,10 +137,17 @@ def test_every_interface_string_has_a_japanese_translation():
     assert missing == []
 
 
-def test_modules_without_steps_say_so(client):
-    page = text_of(client.get("/ja/modules/update/"))
+def test_modules_without_steps_say_so(client, settings, tmp_path):
+    settings.LESSONS_DIR = tmp_path
+    write(tmp_path, "01-one.yaml", GOOD_LESSON.format(id="one", order=1))
+    page = text_of(client.get("/ja/modules/one/"))
     assert "準備中" in page
     assert 'class="run"' not in page
+
+
+def test_every_module_of_the_course_has_steps_to_run(client):
+    for slug in ("cluster", "deploy", "explore", "expose", "scale", "update"):
+        assert 'class="run"' in text_of(client.get(f"/en/modules/{slug}/")), slug
 
 
 def test_unknown_module_is_not_found(client):
@@ -304,3 +311,17 @@ def test_pages_are_rendered_per_language():
     assert english.title == "Create a cluster" and japanese.title == "クラスターを作成する"
     assert "<strong>kubelet</strong>" in english.concepts and "<strong>kubelet</strong>" in japanese.concepts
     assert [step.number for step in english.steps] == list(range(1, len(english.steps) + 1))
+
+
+def test_a_here_document_command_keeps_its_lines_but_not_the_final_newline(tmp_path):
+    path = write(tmp_path, "01-one.yaml", GOOD_LESSON.format(id="one", order=1) + textwrap.dedent("""\
+        steps:
+          - id: apply
+            title: {en: Apply, ja: 適用}
+            commands:
+              - |
+                cat <<EOF
+                hello
+                EOF
+        """))
+    assert load_lesson_file(path).steps[0].commands[0].run == "cat <<EOF\nhello\nEOF"
