@@ -24,13 +24,19 @@ class Clock(Protocol):
         """Wait; a fake clock moves forward instead."""
 
 
+#: A Ctrl-C that lands just before a sleep starts is only noticed when that sleep ends, so a
+#: long wait sleeps in slices this short.
+_SLEEP_SLICE = 0.2
+
+
 class RealClock:
     def now(self) -> float:
         return time.time()
 
     def sleep(self, seconds: float) -> None:
-        if seconds > 0:
-            time.sleep(min(seconds, threading.TIMEOUT_MAX))
+        deadline = time.monotonic() + min(seconds, threading.TIMEOUT_MAX)
+        while (remaining := deadline - time.monotonic()) > 0:
+            time.sleep(min(remaining, _SLEEP_SLICE))
 
 
 class FakeClock:

@@ -28,6 +28,9 @@ _COMMAND_MODULES = (
     "cluster_engine.shell.builtins",
     "cluster_engine.tools.kubectl",
     "cluster_engine.tools.minikube",
+    "cluster_engine.tools.curl",
+    "cluster_engine.tools.coreutils",
+    "cluster_engine.tools.text",
 )
 
 

@@ -5,16 +5,25 @@ command opens a transaction: ``begin`` takes the sandbox lock and fetches the st
 the copy already held is current), the cluster is advanced to now, the command runs, and
 ``commit`` or ``abort`` ends it. Commands that wait (``minikube start``, ``rollout status``) open
 several short transactions and never hold the lock while they sleep.
+
+Background jobs run in threads of the same process. The shell lets only one of them run at a time
+and switches only while a command sleeps, so transactions never overlap; a lock makes sure of it
+(and keeps a thread's event from interleaving with another's transaction on the state channel).
 """
 
 from __future__ import annotations
 
+import threading
 from contextlib import contextmanager
 from typing import Iterator, Protocol
 
 from .clock import Clock
 from .cluster import Cluster
 from .state import SandboxState
+
+
+#: How long a transaction waits for another thread's to end before calling that a bug.
+TRANSACTION_WAIT = 10.0
 
 
 class StateConflict(Exception):
@@ -70,20 +79,30 @@ class Sandbox:
         self._version: int | None = None
         self._depth = 0
         self._cluster: Cluster | None = None
+        self._lock = threading.RLock()
 
     @contextmanager
     def transaction(self) -> Iterator[Cluster]:
         """The cluster, advanced to now; saved on success, untouched on error.
 
-        Nested use (a tool calling another) joins the transaction already open.
+        Nested use (a tool calling another) joins the transaction already open in its thread.
         """
-        if self._cluster is not None:
-            self._depth += 1
-            try:
-                yield self._cluster
-            finally:
-                self._depth -= 1
-            return
+        if not self._lock.acquire(timeout=TRANSACTION_WAIT):
+            raise RuntimeError("another thread holds the sandbox state: "
+                               "a command must not sleep inside a transaction")
+        try:
+            if self._cluster is not None:
+                self._depth += 1
+                try:
+                    yield self._cluster
+                finally:
+                    self._depth -= 1
+                return
+            yield from self._transaction()
+        finally:
+            self._lock.release()
+
+    def _transaction(self) -> Iterator[Cluster]:
         version, state_json = self.backend.begin(self._version)
         try:
             if state_json is not None:
@@ -108,4 +127,5 @@ class Sandbox:
             self.backend.abort()
 
     def event(self, **event) -> None:
-        self.backend.event(event)
+        with self._lock:
+            self.backend.event(event)

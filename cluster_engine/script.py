@@ -63,9 +63,16 @@ def run_script(lines: Iterable[str], out: TextIO, clock: Clock, seed: int = 0, l
     shell.ctx.read_line = read_line
     pending = ""
     while True:
+        if not pending:
+            shell.report_finished_jobs(sink)
         try:
             line = read_line(CONTINUATION_PROMPT if pending else PROMPT)
         except EOFError:
+            if pending.strip():
+                try:
+                    shell.run_line(pending, sink, sink)
+                except ShellExit:
+                    out.write("exit\n")
             break
         pending = f"{pending}\n{line}" if pending else line
         if not shell.is_complete(pending):
@@ -79,4 +86,5 @@ def run_script(lines: Iterable[str], out: TextIO, clock: Clock, seed: int = 0, l
             out.write("exit\n")
             break
         out.flush()
+    shell.hang_up()
     return backend

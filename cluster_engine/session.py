@@ -8,8 +8,7 @@ from __future__ import annotations
 from .clock import Clock
 from .commands import CommandContext, load_commands
 from .sandbox import Sandbox, StateBackend
-
-HOME = "/home/learner"
+from .shell.filesystem import HOME, SandboxFileSystem
 
 
 def login_environment(lang: str) -> dict[str, str]:
@@ -29,6 +28,7 @@ def new_shell(backend: StateBackend, clock: Clock, lang: str = "en", interactive
     from .shell import Shell
 
     load_commands()
-    ctx = CommandContext(sandbox=Sandbox(backend, clock), clock=clock, env=login_environment(lang),
-                         lang=lang, cwd=HOME, interactive=interactive)
+    sandbox = Sandbox(backend, clock)
+    ctx = CommandContext(sandbox=sandbox, clock=clock, env=login_environment(lang), lang=lang,
+                         cwd=HOME, interactive=interactive, fs=SandboxFileSystem(sandbox))
     return Shell(ctx)

@@ -33,6 +33,8 @@ class SandboxState:
     volumes: dict = field(default_factory=dict)
     #: Ports taken on the learner machine's loopback (``loopback.py``): port → listener record.
     loopback: dict = field(default_factory=dict)
+    #: The learner's own files over the machine's base layer (``shell.filesystem.SandboxFileSystem``).
+    files: dict = field(default_factory=dict)
     schema: int = SCHEMA_VERSION
 
     @classmethod

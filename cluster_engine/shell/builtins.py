@@ -8,12 +8,13 @@ Those registered with ``@builtin`` are bash builtins (``type`` says so, ``$PATH`
 
 from __future__ import annotations
 
-import posixpath
 import re
 from typing import Callable, TextIO
 
 from ..commands import COMMANDS, Command, CommandContext, ShellExit, command
 from . import escapes
+from .filesystem import FileSystemError, resolve
+from .jobs import SIGNALS, Job, JobTable, notice
 from .parser import KEYWORDS
 
 SHELL_BUILTINS: set[str] = set()
@@ -280,7 +281,7 @@ def env(argv, stdin, stdout, stderr, ctx: CommandContext) -> int:
     shell = ctx.shell
     with shell.temporary_env(assignments):
         if not args:
-            stdout.writelines(f"{name}={value}\n" for name, value in sorted(ctx.env.items()))
+            stdout.writelines(f"{name}={value}\n" for name, value in ctx.env.items())
             return 0
         if shell.find_program(args[0]) is None:
             stderr.write(f"env: ‘{args[0]}’: No such file or directory\n")
@@ -316,10 +317,11 @@ def cd(argv, stdin, stdout, stderr, ctx: CommandContext) -> int:
         target = args[0]
     if target == "":
         return 0
-    path = posixpath.normpath(posixpath.join(ctx.cwd, target))
-    path = "/" + path.lstrip("/")
-    if path not in shell.directories:
-        stderr.write(f"bash: cd: {target}: No such file or directory\n")
+    path = resolve(ctx.cwd, target)
+    try:
+        ctx.fs.enter(path)
+    except FileSystemError as error:
+        stderr.write(f"bash: cd: {target}: {error.strerror}\n")
         return 1
     shell.set_var("OLDPWD", ctx.cwd)
     ctx.cwd = path
@@ -382,7 +384,10 @@ def type_(argv, stdin, stdout, stderr, ctx: CommandContext) -> int:
     status = 0
     for name in names:
         path = ctx.shell.find_program(name)
-        if "P" not in options and name in KEYWORDS:
+        aliases = ctx.shell.aliases
+        if not options & set("pP") and name in aliases:
+            kind, description = "alias", f"aliased to `{aliases[name]}'"
+        elif "P" not in options and name in KEYWORDS:
             kind, description = "keyword", "a shell keyword"
         elif "P" not in options and name in SHELL_BUILTINS:
             kind, description = "builtin", "a shell builtin"
@@ -466,3 +471,238 @@ Tip: each step of the lesson on the left has run buttons that send its commands 
 def help_(argv, stdin, stdout, stderr, ctx: CommandContext) -> int:
     stdout.write(HELP.get(ctx.lang, HELP["en"]))
     return 0
+
+
+_ALIAS_NAME = re.compile(r"[^\s|&;()<>'\"`$/=\\]+")
+
+
+def _alias_definition(name: str, value: str) -> str:
+    return f"alias {name}='" + value.replace("'", "'\\''") + "'\n"
+
+
+@builtin("alias")
+def alias(argv, stdin, stdout, stderr, ctx: CommandContext) -> int:
+    parsed = _options(argv, "p", "alias [-p] [name[=value] ... ]", stderr)
+    if parsed is None:
+        return 2
+    options, args = parsed
+    aliases = ctx.shell.aliases
+    if not args or "p" in options:
+        stdout.writelines(_alias_definition(name, aliases[name]) for name in sorted(aliases))
+    status = 0
+    for arg in args:
+        name, has_value, value = arg.partition("=")
+        if has_value and name:
+            if _ALIAS_NAME.fullmatch(name):
+                aliases[name] = value
+            else:
+                stderr.write(f"bash: alias: `{name}': invalid alias name\n")
+                status = 1
+        elif arg in aliases:
+            stdout.write(_alias_definition(arg, aliases[arg]))
+        else:
+            stderr.write(f"bash: alias: {arg}: not found\n")
+            status = 1
+    return status
+
+
+@builtin("unalias")
+def unalias(argv, stdin, stdout, stderr, ctx: CommandContext) -> int:
+    usage = "unalias [-a] name [name ...]"
+    parsed = _options(argv, "a", usage, stderr)
+    if parsed is None:
+        return 2
+    options, names = parsed
+    aliases = ctx.shell.aliases
+    if "a" in options:
+        aliases.clear()
+        return 0
+    if not names:
+        stderr.write(f"unalias: usage: {usage}\n")
+        return 2
+    status = 0
+    for name in names:
+        if aliases.pop(name, None) is None:
+            stderr.write(f"bash: unalias: {name}: not found\n")
+            status = 1
+    return status
+
+
+def _job_table(name: str, ctx: CommandContext, stderr: TextIO) -> JobTable | None:
+    """The shell's jobs; inside a job there are none, and bash says it has no job control."""
+    table = ctx.shell.jobs
+    if table is None:
+        stderr.write(f"bash: {name}: no job control\n")
+    return table
+
+
+def _named_job(name: str, table: JobTable, args: list[str], stderr: TextIO) -> Job | None:
+    job = table.find(args[0] if args else "%+")
+    if job is None:
+        stderr.write(f"bash: {name}: {args[0] if args else 'current'}: no such job\n")
+    return job
+
+
+@builtin("jobs")
+def jobs(argv, stdin, stdout, stderr, ctx: CommandContext) -> int:
+    parsed = _options(argv, "lprs", "jobs [-lnprs] [jobspec ...] or jobs -x command [args]", stderr)
+    if parsed is None:
+        return 2
+    options, specs = parsed
+    table = _job_table("jobs", ctx, stderr)
+    if table is None:
+        return 1
+    status = 0
+    chosen: list[Job] = []
+    for spec in specs:
+        if (job := table.find(spec)) is None:
+            stderr.write(f"bash: jobs: {spec}: no such job\n")
+            status = 1
+        else:
+            chosen.append(job)
+    for job in chosen if specs else list(table.jobs):
+        running = job.status is None
+        if ("r" in options and not running) or "s" in options:
+            continue
+        if "p" in options:
+            stdout.write(f"{job.pid}\n")
+        else:
+            stdout.write(notice(job, table.mark(job), with_pid="l" in options))
+        if not running:
+            table.forget(job)
+    return status
+
+
+@builtin("fg")
+def fg(argv, stdin, stdout, stderr, ctx: CommandContext) -> int:
+    table = _job_table("fg", ctx, stderr)
+    if table is None:
+        return 1
+    job = _named_job("fg", table, argv[1:], stderr)
+    if job is None:
+        return 1
+    if job.status is not None:
+        stderr.write("bash: fg: job has terminated\n")
+        return 1
+    stdout.write(job.text + "\n")
+    try:
+        finished = table.baton.wait_for(job)
+    except KeyboardInterrupt:
+        _interrupt(table, job)
+        raise
+    if not finished:
+        _interrupt(table, job)
+        return job.status
+    table.forget(job)
+    return job.status
+
+
+def _interrupt(table: JobTable, job: Job) -> None:
+    """Ctrl-C while ``job`` runs in the foreground: it ends, and no notice is shown for it."""
+    table.baton.cancel(job, 128 + SIGNALS["INT"][0])
+    table.baton.wait_for(job)
+    table.forget(job)
+
+
+@builtin("bg")
+def bg(argv, stdin, stdout, stderr, ctx: CommandContext) -> int:
+    table = _job_table("bg", ctx, stderr)
+    if table is None:
+        return 1
+    job = _named_job("bg", table, argv[1:], stderr)
+    if job is None:
+        return 1
+    if job.status is not None:
+        stderr.write("bash: bg: job has terminated\n")
+        return 1
+    stderr.write(f"bash: bg: job {job.number} already in background\n")
+    return 0
+
+
+_KILL_USAGE = "kill: usage: kill [-s sigspec | -n signum | -sigspec] pid | jobspec ... or kill -l [sigspec]\n"
+
+
+def _signal(spec: str) -> int | None:
+    """The number of the signal ``spec`` names (``9``, ``KILL``, ``SIGKILL``), if ``kill`` knows it."""
+    if spec.isdigit():
+        number = int(spec)
+        return number if any(number == known for known, _ in SIGNALS.values()) else None
+    name = spec.upper().removeprefix("SIG")
+    return SIGNALS[name][0] if name in SIGNALS else None
+
+
+@builtin("kill")
+def kill(argv, stdin, stdout, stderr, ctx: CommandContext) -> int:
+    args = argv[1:]
+    spec = "TERM"
+    if args and args[0] in ("-s", "-n"):
+        if len(args) < 2:
+            stderr.write(f"bash: kill: {args[0]}: option requires an argument\n")
+            return 1
+        spec, args = args[1], args[2:]
+    elif args and args[0].startswith("-") and len(args[0]) > 1 and args[0] != "--":
+        spec, args = args[0][1:], args[1:]
+    if args[:1] == ["--"]:
+        args = args[1:]
+    number = _signal(spec)
+    if number is None:
+        stderr.write(f"bash: kill: {spec}: invalid signal specification\n")
+        return 1
+    if not args:
+        stderr.write(_KILL_USAGE)
+        return 2
+    shell = ctx.shell
+    table = shell.jobs
+    status = 0
+    for arg in args:
+        if arg.startswith("%"):
+            job = table.find(arg) if table else None
+            if job is None:
+                stderr.write(f"bash: kill: {arg}: no such job\n")
+                status = 1
+                continue
+        elif arg.isdigit():
+            job = table.by_pid(int(arg)) if table else None
+            if job is None and int(arg) != shell.pid:
+                stderr.write(f"bash: kill: ({arg}) - No such process\n")
+                status = 1
+                continue
+        else:
+            stderr.write(f"bash: kill: {arg}: arguments must be process or job IDs\n")
+            status = 1
+            continue
+        if job is not None and job.status is None:
+            table.baton.cancel(job, 128 + number)
+    return status
+
+
+@builtin("wait")
+def wait(argv, stdin, stdout, stderr, ctx: CommandContext) -> int:
+    table = ctx.shell.jobs
+    if table is None:
+        return 0
+    args = argv[1:]
+    if not args:
+        for job in list(table.jobs):
+            if not table.baton.wait_for(job):
+                return 128 + SIGNALS["INT"][0]
+            table.forget(job)
+        return 0
+    status = 0
+    for arg in args:
+        job = table.find(arg) if arg.startswith("%") else table.by_pid(int(arg)) if arg.isdigit() else None
+        if job is None:
+            if arg.startswith("%"):
+                stderr.write(f"bash: wait: {arg}: no such job\n")
+            elif arg.isdigit():
+                stderr.write(f"bash: wait: pid {arg} is not a child of this shell\n")
+            else:
+                stderr.write(f"bash: wait: `{arg}': not a pid or valid job spec\n")
+            status = 127 if arg.startswith("%") or arg.isdigit() else 1
+            continue
+        if not table.baton.wait_for(job):
+            return 128 + SIGNALS["INT"][0]
+        stderr.write(notice(job, table.mark(job)))
+        table.forget(job)
+        status = job.status
+    return status

@@ -1,16 +1,19 @@
 """Runs parsed input: the shell a learner types into.
 
 ``Shell`` keeps what bash keeps between commands (shell variables, the exported environment in
-``ctx.env``, the working directory in ``ctx.cwd``, ``$?``, the history) and runs a Script: lists,
-pipelines whose stages run one after another joined by in-memory buffers, redirections, and
-commands from the one table every command shares. Whatever goes wrong inside a command becomes
+``ctx.env``, the working directory in ``ctx.cwd``, ``$?``, the history, aliases, background jobs)
+and runs a Script: lists, jobs in threads of their own (``jobs.py``), pipelines whose stages run
+one after another joined by in-memory buffers, redirections and here-documents, and commands
+from the one table every command shares. Whatever goes wrong inside a command becomes
 one line on stderr and status 1; the traceback goes to the log, never to the learner.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import io
+import itertools
 import logging
 import posixpath
 import re
@@ -23,8 +26,10 @@ from ..sidechannel import SideChannelError
 from . import escapes
 from .builtins import SHELL_BUILTINS
 from .expander import DEFAULT_IFS, ExpansionError, Expander
+from .filesystem import IS_A_DIRECTORY, FileOutput, FileSystemError, SandboxFileSystem, resolve
+from .jobs import FOREGROUND, Baton, Job, JobCancelled, JobTable, TurnTakingClock
 from .lexer import MAX_NESTING, IncompleteInput, ShellSyntaxError
-from .nodes import AndOrList, Assignment, Pipeline, Redirect, Script, SimpleCommand
+from .nodes import AndOrList, Assignment, Pipeline, Redirect, Script, SimpleCommand, Word
 from .parser import parse
 
 logger = logging.getLogger("cluster_engine.shell")
@@ -37,8 +42,6 @@ MAX_SUBSTITUTION_OUTPUT = 1 << 20
 MAX_PIPE_BUFFER = 8 << 20
 HOSTNAME = "minikube-tutorial"
 DEFAULT_PID = 2187
-#: The file system, until there is a real one.
-DIRECTORIES = frozenset({"/", "/home", "/root", "/tmp"})
 #: Builtins whose ``NAME=value`` arguments are expanded like assignments, without splitting.
 DECLARATION_COMMANDS = frozenset({"export", "declare", "typeset", "local", "readonly"})
 #: Builtins that also exist as programs, so ``which echo`` finds ``/usr/bin/echo``.
@@ -99,6 +102,11 @@ class _DevNull(io.TextIOBase):
         return len(text)
 
 
+def _no_terminal_input(prompt: str) -> str:
+    """What a job gets when it reads the terminal: the foreground owns it, so end of input."""
+    raise EOFError
+
+
 class Shell:
     def __init__(self, ctx: CommandContext):
         _load_commands()
@@ -108,13 +116,37 @@ class Shell:
         self.shell_vars: dict[str, str] = {"IFS": DEFAULT_IFS, "PS1": r"\u@\h:\w\$ ", "PS2": "> "}
         self.last_status = 0
         self.history: list[str] = []
-        self.user = ctx.env.get("USER", "learner")
+        self.user = ctx.extra.get("user") or ctx.env.get("USER", "learner")
         self.hostname = ctx.extra.get("hostname", HOSTNAME)
         self.pid = ctx.extra.get("pid", DEFAULT_PID)
-        self.directories = DIRECTORIES | {ctx.cwd, ctx.env.get("HOME", ctx.cwd)}
+        if ctx.fs is None:
+            ctx.fs = SandboxFileSystem(ctx.sandbox)
         self._export_pending: set[str] = set()
         self._depth = 0
+        self.aliases: dict[str, str] = {}
+        self._lines_read = 0
+        if isinstance(ctx.clock, TurnTakingClock):
+            self.baton, self._runner = ctx.clock.baton, ctx.clock.runner
+        else:
+            self.baton, self._runner = Baton(ctx.clock), FOREGROUND
+            ctx.clock = TurnTakingClock(self.baton, FOREGROUND)
+        #: Only the learner's own shell keeps jobs; ``&`` inside a job just runs the command.
+        self.jobs: JobTable | None = JobTable(self.baton) if self._runner is FOREGROUND else None
+        self._pids = itertools.count(self.pid + 1)
         self.set_var("PWD", ctx.cwd)
+
+    def next_pid(self) -> int:
+        """A process id for something this shell starts, counted so transcripts stay the same."""
+        return next(self._pids)
+
+    def hang_up(self) -> None:
+        """End this shell's jobs, as bash does when its terminal goes away."""
+        self.baton.hang_up()
+
+    def report_finished_jobs(self, out: TextIO) -> None:
+        """Bash's notices (``[1]+  Done  sleep 1``) for jobs that ended; called before each prompt."""
+        if self.jobs is not None:
+            self.jobs.report_finished(out)
 
     # Variables: a name lives either in the environment (exported) or among the shell's own.
 
@@ -188,9 +220,15 @@ class Shell:
             return ()
         return _PROGRAM_DIRECTORIES.get(name, _USR_BIN)
 
+    def _installed_here(self, name: str) -> tuple[str, ...]:
+        """``_installed_in`` on this machine: a container lacks the learner's own tools."""
+        if name in self.ctx.extra.get("absent_programs", ()):
+            return ()
+        return self._installed_in(name)
+
     def find_program(self, name: str) -> str | None:
         """The file ``$PATH`` leads to for ``name``, as ``which`` reports it."""
-        homes = self._installed_in(name)
+        homes = self._installed_here(name)
         for directory in (self.get_var("PATH") or "").split(":"):
             if homes and directory.rstrip("/") in homes:
                 return f"{directory.rstrip('/')}/{name}"
@@ -201,11 +239,15 @@ class Shell:
         if "/" in name:
             path = posixpath.normpath(posixpath.join(self.ctx.cwd, name))
             directory, _, base = path.rpartition("/")
-            if directory in self._installed_in(base):
+            if directory in self._installed_here(base):
                 return COMMANDS[base]
-            if path in self.directories:
-                return "Is a directory", 126
-            return "No such file or directory", 127
+            try:
+                found = self.ctx.fs.info(path)
+            except FileSystemError as error:
+                return error.strerror, 126
+            if found is None:
+                return "No such file or directory", 127
+            return ("Is a directory" if found.kind == "dir" else "Permission denied"), 126
         if name in SHELL_BUILTINS and name in COMMANDS:
             return COMMANDS[name]
         if self.find_program(name):
@@ -218,12 +260,23 @@ class Shell:
         """Run one complete input; the exit status, also left in ``$?``. ``exit`` raises ShellExit."""
         stdin = io.StringIO() if stdin is None else stdin
         self._depth += 1
+        takes_turn = self._depth == 1 and not self.baton.holding(self._runner)
+        if takes_turn:
+            self.baton.acquire(self._runner)
         try:
             if len(text) > MAX_LINE:
                 raise ExpansionError("input line too long")
             if self._depth > MAX_NESTING:
                 raise ExpansionError("maximum nesting level exceeded")
-            self.last_status = self._run_script(parse(text), stdin, stdout, stderr)
+            first_line = self._lines_read + 1
+            if self._depth == 1:
+                self._lines_read += text.count("\n") + 1
+                if self.jobs is not None:
+                    self.baton.finish_cancelled()
+            script = parse(text, aliases=self.aliases, first_line=first_line)
+            for warning in script.warnings:
+                stderr.write(f"bash: {warning}\n")
+            self.last_status = self._run_script(script, stdin, stdout, stderr)
         except ShellSyntaxError as error:
             stderr.write(f"bash: {error}\n")
             self.last_status = 2
@@ -243,14 +296,17 @@ class Shell:
             self.last_status = self._internal_error(stderr, text)
         finally:
             self._depth -= 1
+            if takes_turn:
+                self.baton.release(self._runner)
         return self.last_status
 
     def is_complete(self, text: str) -> bool:
-        """False while more lines could finish the input (an open quote, a trailing ``|``)."""
+        """False while more lines could finish the input (an open quote, a trailing ``|``, a
+        here-document whose delimiter has not come yet)."""
         if len(text) > MAX_LINE:
             return True
         try:
-            parse(text)
+            parse(text, final=False, aliases=self.aliases)
         except IncompleteInput:
             return False
         except ShellSyntaxError:
@@ -302,8 +358,53 @@ class Shell:
     def _run_script(self, script: Script, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
         status = self.last_status
         for item in script.items:
-            status = self._run_and_or(item, stdin, stdout, stderr)
+            if item.background and self.jobs is not None and self._depth == 1:
+                status = self._start_job(item, stdout, stderr)
+            else:
+                status = self._run_and_or(item, stdin, stdout, stderr)
         return status
+
+    def _start_job(self, item: AndOrList, stdout: TextIO, stderr: TextIO) -> int:
+        """``item &``: announce ``[1] 2188`` and run it as a job; the shell goes on at once."""
+        text = item.display()
+        job = self.jobs.add(text, self.next_pid)
+        if job is None:
+            stderr.write("bash: fork: Resource temporarily unavailable\n")
+            return 254
+        stderr.write(f"[{job.number}] {job.pid}\n")
+        shell = self._job_shell(job)
+        self.baton.start(job, lambda: shell._run_job(item, stdout, stderr, text))
+        return 0
+
+    def _job_shell(self, job: Job) -> Shell:
+        """A copy of this shell for a job, as a fork copies bash: changes made there stay there."""
+        ctx = dataclasses.replace(self.ctx, env=dict(self.env), clock=TurnTakingClock(self.baton, job),
+                                  read_line=_no_terminal_input)
+        shell = Shell(ctx)
+        shell.shell_vars = dict(self.shell_vars)
+        shell._export_pending = set(self._export_pending)
+        shell.aliases = dict(self.aliases)
+        shell.last_status = self.last_status
+        shell.history = self.history
+        shell._pids = self._pids
+        return shell
+
+    def _run_job(self, item: AndOrList, stdout: TextIO, stderr: TextIO, text: str) -> int:
+        """The body of a job's thread: ``item`` with no input, its failures contained like run_line's."""
+        self._depth += 1
+        try:
+            return self._run_and_or(item, _DevNull(), stdout, stderr)
+        except ShellExit as exit_:
+            return exit_.status
+        except ExpansionError as error:
+            stderr.write(f"bash: {error}\n")
+            return 1
+        except JobCancelled:
+            raise
+        except Exception:
+            return self._internal_error(stderr, text)
+        finally:
+            self._depth -= 1
 
     def _run_and_or(self, item: AndOrList, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
         status = self._run_pipeline(item.first, stdin, stdout, stderr)
@@ -368,6 +469,11 @@ class Shell:
         if operator == "<<<":
             fds[fd] = io.StringIO(expander.value(redirect.target) + "\n")
             return
+        if document := redirect.here_document:
+            body = Word(document.parts, redirect.target.text, redirect.span)
+            fds[fd] = io.StringIO(expander.value(body) if document.expand else
+                                  "".join(part.text for part in document.parts))
+            return
         fields = expander.fields(redirect.target)
         if len(fields) != 1:
             raise ExpansionError(f"{redirect.target.text}: ambiguous redirect")
@@ -384,23 +490,31 @@ class Shell:
             if operator == "<&" or fd != 1:
                 raise ExpansionError(f"{redirect.target.text}: ambiguous redirect")
             operator = "&>"
-        stream = self._open(target, reading=operator in ("<", "<>"), fds=fds)
+        stream = self._open(target, reading=operator in ("<", "<>"), fds=fds,
+                            append=operator in (">>", "&>>"))
         if operator in ("&>", "&>>"):
             fds[1] = fds[2] = stream
         else:
             fds[fd] = stream
 
-    def _open(self, path: str, *, reading: bool, fds: dict[int, TextIO]) -> TextIO:
+    def _open(self, path: str, *, reading: bool, fds: dict[int, TextIO], append: bool = False) -> TextIO:
         standard = {"/dev/stdin": 0, "/dev/stdout": 1, "/dev/stderr": 2}
         if path == "/dev/null":
             return _DevNull()
         if path in standard and standard[path] in fds:
             return fds[standard[path]]
-        if posixpath.normpath(posixpath.join(self.ctx.cwd, path)) in self.directories:
-            raise ExpansionError(f"{path}: Is a directory")
-        if reading:
-            raise ExpansionError(f"{path}: No such file or directory")
-        raise ExpansionError(f"{path}: Read-only file system")
+        fs, absolute = self.ctx.fs, resolve(self.ctx.cwd, path)
+        try:
+            if reading:
+                return io.StringIO(fs.read(absolute))
+            found = fs.info(absolute)
+            if found is not None and found.kind == "dir":
+                raise FileSystemError(IS_A_DIRECTORY)
+            if not append or found is None:
+                fs.write(absolute, "")
+        except FileSystemError as error:
+            raise ExpansionError(f"{escapes.shown(path)}: {error.strerror}") from None
+        return FileOutput(fs, absolute, fds.get(2) or _DevNull())
 
     def _invoke(self, argv: list[str], stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
         found = self._resolve(argv[0])

@@ -1,10 +1,13 @@
 """Turns the words of one command into the strings the command receives, in bash's order.
 
 Tilde, parameters and command substitution come first, then word splitting on ``$IFS``, then
-quote removal. Only text that came out of an unquoted expansion is split, so the expander carries
-every piece of text with a "splittable" flag rather than as a plain string. There is no globbing:
-with no files to match, bash too leaves a pattern as it stands. What one command may expand to is
-capped (about Linux's limit on a command's arguments), so no line can double a value forever.
+quote removal, then pathname expansion. Only text that came out of an unquoted expansion is
+split, and only unquoted characters are pattern characters, so the expander carries every piece of
+text with those two flags rather than as a plain string. Patterns (``*``, ``?``, ``[...]``) are
+matched against ``ctx.fs`` as bash matches them with its default options: a leading dot only by
+an explicit dot, ``.`` and ``..`` never, ASCII ranges, and a word that matches nothing stays as
+typed. What one command may expand to is capped (about Linux's limit on a command's arguments),
+so no line can double a value forever.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Iterable, TextIO
 
+from .filesystem import FileSystemError, collation_key, resolve
 from .nodes import CommandSubstitution, Literal, Parameter, Word, WordPart
 from .parser import as_assignment
 
@@ -21,8 +25,11 @@ if TYPE_CHECKING:
 MAX_EXPANSION = 2 << 20
 DEFAULT_IFS = " \t\n"
 
-#: A piece of expanded text and whether word splitting may cut it.
-Segment = tuple[str, bool]
+#: A piece of expanded text, whether word splitting may cut it, and whether it is unquoted (so
+#: its ``*``, ``?`` and ``[`` are pattern characters).
+Segment = tuple[str, bool, bool]
+#: One field after splitting, as pieces of text each marked unquoted or not.
+Field = list[tuple[str, bool]]
 
 _ASSIGNMENT_PREFIX = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\+?=")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -37,39 +44,105 @@ class ExpansionError(Exception):
         self.abort_line = abort_line
 
 
-def split_fields(segments: Iterable[Segment], ifs: str) -> list[str]:
+def split_fields(segments: Iterable[Segment], ifs: str) -> list[Field]:
     """Bash's word splitting: IFS whitespace runs separate fields and vanish at the edges, each
     other IFS character ends exactly one field, and quoted text (even empty) always makes one."""
-    fields: list[str] = []
-    current: list[str] = []
+    fields: list[Field] = []
+    current: Field = []
     started = after_whitespace = False
     separator = re.compile("[" + "".join(map(re.escape, ifs)) + "]") if ifs else None
-    for text, splittable in segments:
+    for text, splittable, unquoted in segments:
         if not splittable or separator is None:
             if text or not splittable:
-                current.append(text)
+                current.append((text, unquoted))
                 started, after_whitespace = True, False
             continue
         position = 0
         for match in separator.finditer(text):
             if match.start() > position:
-                current.append(text[position:match.start()])
+                current.append((text[position:match.start()], unquoted))
                 started, after_whitespace = True, False
             position = match.end()
             if match.group() in DEFAULT_IFS:
                 if started:
-                    fields.append("".join(current))
+                    fields.append(current)
                     current, started, after_whitespace = [], False, True
             else:
                 if started or not after_whitespace:
-                    fields.append("".join(current))
+                    fields.append(current)
                 current, started, after_whitespace = [], False, False
         if position < len(text):
-            current.append(text[position:])
+            current.append((text[position:], unquoted))
             started, after_whitespace = True, False
     if started:
-        fields.append("".join(current))
+        fields.append(current)
     return fields
+
+
+#: POSIX character classes (``[[:digit:]]``) as the inside of a Python character class.
+POSIX_CLASSES = {
+    "alpha": "a-zA-Z", "digit": "0-9", "alnum": "a-zA-Z0-9", "upper": "A-Z", "lower": "a-z",
+    "space": r" \t\n\r\f\v", "blank": r" \t", "xdigit": "0-9A-Fa-f",
+    "punct": re.escape("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"), "cntrl": r"\x00-\x1f\x7f",
+    "print": r"\x20-\x7e", "graph": r"\x21-\x7e",
+}
+
+
+def _bracket(chars: list[tuple[str, bool]], start: int) -> tuple[str, int] | None:
+    """The regex for the bracket expression opening at ``start`` and the index after it, or None
+    if it never closes (then ``[`` is an ordinary character)."""
+    index = start + 1
+    negate = index < len(chars) and chars[index][0] in "!^" and chars[index][1]
+    index += negate
+    items: list[str] = []
+    first = True
+    while index < len(chars):
+        char, unquoted = chars[index]
+        if char == "]" and unquoted and not first:
+            if not items:
+                return ("." if negate else "(?!)"), index + 1
+            return ("[^" if negate else "[") + "".join(items) + "]", index + 1
+        if char == "[" and unquoted and index + 1 < len(chars) and chars[index + 1][0] == ":":
+            rest = "".join(c for c, _ in chars[index + 2:])
+            name, colon, _ = rest.partition(":]")
+            if colon and name in POSIX_CLASSES:
+                items.append(POSIX_CLASSES[name])
+                index += len(name) + 4
+                first = False
+                continue
+        if (index + 2 < len(chars) and chars[index + 1] == ("-", True)
+                and chars[index + 2][0] != "]"):
+            low, high = char, chars[index + 2][0]
+            if low <= high:
+                items.append(re.escape(low) + "-" + re.escape(high))
+            index += 3
+        else:
+            items.append(re.escape(char))
+            index += 1
+        first = False
+    return None
+
+
+def _pattern(chars: list[tuple[str, bool]]) -> re.Pattern | None:
+    """The regex one path component means, or None when it has no pattern character."""
+    regex: list[str] = []
+    special = False
+    index = 0
+    while index < len(chars):
+        char, unquoted = chars[index]
+        bracket = _bracket(chars, index) if char == "[" and unquoted else None
+        if bracket is not None:
+            regex.append(bracket[0])
+            index = bracket[1]
+            special = True
+            continue
+        if unquoted and char in "*?":
+            regex.append(".*" if char == "*" else ".")
+            special = True
+        else:
+            regex.append(re.escape(char))
+        index += 1
+    return re.compile("".join(regex), re.DOTALL) if special else None
 
 
 class Expander:
@@ -95,11 +168,64 @@ class Expander:
         return argv
 
     def fields(self, word: Word) -> list[str]:
-        return split_fields(self._segments(word.parts, tilde="word"), self._ifs())
+        expanded: list[str] = []
+        for field in split_fields(self._segments(word.parts, tilde="word"), self._ifs()):
+            expanded.extend(self._matches(field) or ["".join(text for text, _ in field)])
+        return expanded
 
     def value(self, word: Word) -> str:
         """A word expanded as the value of an assignment: no splitting, tildes after ``:`` too."""
-        return "".join(text for text, _ in self._segments(word.parts, tilde="value"))
+        return "".join(text for text, _, _ in self._segments(word.parts, tilde="value"))
+
+    def _matches(self, field: Field) -> list[str]:
+        """The paths a field names as a pattern, sorted as bash sorts them; none if it names none."""
+        chars = [(char, unquoted) for text, unquoted in field for char in text]
+        if not any(unquoted and char in "*?[" for char, unquoted in chars):
+            return []
+        fs, cwd = self._shell.ctx.fs, self._shell.ctx.cwd
+        components: list[list[tuple[str, bool]]] = [[]]
+        for char, unquoted in chars:
+            if char == "/":
+                components.append([])
+            else:
+                components[-1].append((char, unquoted))
+        found = ["/" if chars[0][0] == "/" else ""]
+        directories_only = len(components) > 1 and not components[-1]
+        last_was_pattern = False
+        for component in (component for component in components if component):
+            pattern = _pattern(component)
+            prefixes = [prefix if prefix in ("", "/") else prefix + "/" for prefix in found]
+            last_was_pattern = pattern is not None
+            if pattern is None:
+                found = [prefix + "".join(char for char, _ in component) for prefix in prefixes]
+                continue
+            explicit_dot = component[0][0] == "."
+            found = []
+            for prefix in prefixes:
+                try:
+                    names = fs.listdir(resolve(cwd, prefix or "."))
+                except FileSystemError:
+                    continue
+                found.extend(prefix + name for name in names
+                             if pattern.fullmatch(name) and (explicit_dot or name[0] != "."))
+        if directories_only:
+            found = [path + "/" for path in found if self._is_directory(resolve(cwd, path))]
+        elif not last_was_pattern:
+            found = [path for path in found if self._exists(resolve(cwd, path))]
+        return sorted(found, key=collation_key)
+
+    def _exists(self, path: str) -> bool:
+        try:
+            return self._shell.ctx.fs.info(path) is not None
+        except FileSystemError:
+            return False
+
+    def _is_directory(self, path: str) -> bool:
+        try:
+            found = self._shell.ctx.fs.info(path)
+        except FileSystemError:
+            return False
+        return found is not None and found.kind == "dir"
 
     def _ifs(self) -> str:
         ifs = self._shell.get_var("IFS")
@@ -119,11 +245,13 @@ class Expander:
                 text = part.text
                 if tilde and index == 0 and not part.quoted:
                     text = self._tildes(text, tilde, whole=len(parts) == 1)
-                segments.append((self._spend(text), split_literals and not part.quoted))
+                segments.append((self._spend(text), split_literals and not part.quoted,
+                                 not part.quoted))
             elif isinstance(part, Parameter):
-                segments.extend(self._parameter(part) or [("", not part.quoted)])
+                segments.extend(self._parameter(part) or [("", not part.quoted, not part.quoted)])
             else:
-                segments.append((self._spend(self._substitute(part)), not part.quoted))
+                segments.append((self._spend(self._substitute(part)), not part.quoted,
+                                 not part.quoted))
         return segments
 
     def _tildes(self, text: str, mode: str, *, whole: bool) -> str:
@@ -172,9 +300,9 @@ class Expander:
         value = self._lookup(name)
         split = not parameter.quoted
         if operator is None:
-            return [(self._spend(value or ""), split)]
+            return [(self._spend(value or ""), split, split)]
         if operator == "length":
-            return [(str(len(value or "")), split)]
+            return [(str(len(value or "")), split, split)]
         assert argument is not None
         missing = value is None or (operator.startswith(":") and value == "")
         kind = operator[-1]
@@ -190,7 +318,7 @@ class Expander:
         elif kind == "?" and missing:
             default = "parameter null or not set" if operator == ":?" else "parameter not set"
             raise ExpansionError(f"{name}: {self.value(argument) or default}", abort_line=True)
-        return [(self._spend(value or ""), split)]
+        return [(self._spend(value or ""), split, split)]
 
     def _substitute(self, part: CommandSubstitution) -> str:
         output, status = self._shell.substitute(part.body, self._stdin, self._stderr)

@@ -5,6 +5,9 @@ quoted or not), because finding where a word ends means understanding its quotes
 substitutions anyway. At ``$(`` the lexer hands itself to the parser, which reads the nested
 command from the same input up to its ``)`` — bash's own approach, so quoting inside and outside
 a substitution can never disagree. Nesting of every kind is capped, so no input recurses deeply.
+
+Here-documents are read where bash reads them: the parser registers each ``<<`` it meets, and
+the bodies are taken from the lines that follow the next newline token.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterator
 
 from . import escapes
-from .nodes import CommandSubstitution, Literal, Parameter, Script, Span, Word, WordPart
+from .nodes import CommandSubstitution, HereDocument, Literal, Parameter, Script, Span, Word, WordPart
 
 MAX_NESTING = 32
 
@@ -70,13 +73,34 @@ NestedParse = Callable[["Lexer", bool], Script]
 
 
 class Lexer:
-    def __init__(self, source: str, parse_nested: NestedParse, *, depth: int = 0, offset: int = 0):
+    """Tokens of ``source``.
+
+    ``final`` says no more input will come: a here-document then ends at the end of input with a
+    warning, where otherwise the input is incomplete. ``aliases`` travel with the lexer so nested
+    commands see them too; ``first_line`` numbers the lines in warnings.
+    """
+
+    def __init__(self, source: str, parse_nested: NestedParse, *, depth: int = 0, offset: int = 0,
+                 final: bool = True, aliases: dict[str, str] | None = None, first_line: int = 1):
         self.source = source
         self.pos = 0
         self.depth = depth
+        self.final = final
+        self.aliases = aliases or {}
+        self.first_line = first_line
+        self.pending_here_documents: list[HereDocument] = []
+        self.warnings: list[str] = []
         self._offset = offset
         self._parse_nested = parse_nested
         _check_depth(depth)
+
+    def nested(self, source: str, *, depth: int, offset: int) -> Lexer:
+        """A lexer for text found inside this one (a backquoted body, an alias's value)."""
+        return Lexer(source, self._parse_nested, depth=depth, offset=offset, final=self.final,
+                     aliases=self.aliases)
+
+    def line_at(self, position: int) -> int:
+        return self.first_line + self.source.count("\n", 0, position - self._offset)
 
     def _span(self, start: int) -> Span:
         return Span(start + self._offset, self.pos + self._offset)
@@ -88,15 +112,52 @@ class Lexer:
         self._skip_blanks()
         start = self.pos
         if self.pos >= len(self.source):
+            self._read_here_documents()
             return Operator("", self._span(start))
         if match := _IO_NUMBER.match(self.source, self.pos):
             self.pos = match.end()
             return IoNumber(int(match.group()), self._span(start))
         if match := _OPERATOR.match(self.source, self.pos):
             self.pos = match.end()
-            return Operator(match.group(), self._span(start))
+            operator = Operator(match.group(), self._span(start))
+            if operator.text == "\n":
+                self._read_here_documents()
+            return operator
         parts = self._scan(stop=_METACHARACTERS, in_double_quotes=False, closer=None)
         return Word(parts, self.source[start:self.pos], self._span(start))
+
+    def _read_here_documents(self) -> None:
+        pending, self.pending_here_documents = self.pending_here_documents, []
+        for document in pending:
+            self._read_here_document(document)
+
+    def _read_here_document(self, document: HereDocument) -> None:
+        source = self.source
+        body_start = self.pos
+        lines: list[str] = []
+        while True:
+            if self.pos >= len(source):
+                if not self.final:
+                    raise IncompleteInput(f"here-document delimited by end-of-file "
+                                          f"(wanted `{document.delimiter}')")
+                self.warnings.append(f"warning: here-document at line {document.line} delimited "
+                                     f"by end-of-file (wanted `{document.delimiter}')")
+                break
+            end = source.find("\n", self.pos)
+            end = len(source) if end == -1 else end
+            line = source[self.pos:end]
+            self.pos = min(end + 1, len(source))
+            if document.strip_tabs:
+                line = line.lstrip("\t")
+            if line == document.delimiter:
+                break
+            lines.append(line + "\n")
+        body = "".join(lines)
+        if not document.expand:
+            document.parts = [Literal(body, True, self._span(body_start))] if body else []
+            return
+        inner = self.nested(body, depth=self.depth, offset=self._offset + body_start)
+        document.parts = inner._scan(stop="", in_double_quotes=True, closer=None, here_document=True)
 
     def _skip_blanks(self) -> None:
         source = self.source
@@ -122,10 +183,13 @@ class Lexer:
             self.depth -= 1
 
     def _scan(self, *, stop: frozenset[str] | str, in_double_quotes: bool,
-              closer: str | None) -> list[WordPart]:
-        """Word parts up to an unquoted character of ``stop``, or to the end when ``closer`` is None."""
+              closer: str | None, here_document: bool = False) -> list[WordPart]:
+        """Word parts up to an unquoted character of ``stop``, or to the end when ``closer`` is None.
+
+        A here-document's body reads like double-quoted text in which ``"`` is an ordinary character.
+        """
         source = self.source
-        specials = "\\\"$`" if in_double_quotes else "\\'\"$`"
+        specials = "\\$`" if here_document else "\\\"$`" if in_double_quotes else "\\'\"$`"
         parts: list[WordPart] = []
         chunk: list[str] = []
         chunk_start = self.pos
@@ -151,7 +215,7 @@ class Lexer:
                 continue
             flush()
             if char == "\\":
-                self._backslash(parts, in_double_quotes, closer)
+                self._backslash(parts, in_double_quotes, closer, here_document)
             elif char == "'":
                 self._single_quoted(parts)
             elif char == '"':
@@ -164,7 +228,8 @@ class Lexer:
         flush()
         return parts
 
-    def _backslash(self, parts: list[WordPart], in_double_quotes: bool, closer: str | None) -> None:
+    def _backslash(self, parts: list[WordPart], in_double_quotes: bool, closer: str | None,
+                   here_document: bool = False) -> None:
         start = self.pos
         if self.pos + 1 >= len(self.source):
             if closer:
@@ -174,7 +239,8 @@ class Lexer:
         self.pos += 2
         if escaped == "\n":
             return
-        if in_double_quotes and escaped not in '$`"\\' and not (closer == "}" and escaped == "}"):
+        escapable = '$`\\' if here_document else '$`"\\'
+        if in_double_quotes and escaped not in escapable and not (closer == "}" and escaped == "}"):
             parts.append(Literal("\\" + escaped, True, self._span(start)))
         else:
             parts.append(Literal(escaped, True, self._span(start)))
@@ -284,7 +350,6 @@ class Lexer:
                 body.append(char)
                 index += 1
         self.pos = index + 1
-        inner = Lexer("".join(body), self._parse_nested, depth=self.depth + 1,
-                      offset=self._offset + start + 1)
+        inner = self.nested("".join(body), depth=self.depth + 1, offset=self._offset + start + 1)
         parts.append(CommandSubstitution(self._parse_nested(inner, False), in_double_quotes,
                                          self._span(start)))

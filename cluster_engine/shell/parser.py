@@ -1,9 +1,12 @@
 """Builds the syntax tree of one input from the lexer's tokens.
 
 The grammar is the part of bash's a learner meets in this course: simple commands with
-assignments and redirections, pipelines, ``&&``/``||`` lists, ``;`` and newlines. Whatever else
-bash would accept (loops, functions, background jobs, here-documents) is refused here with a
+assignments, redirections and here-documents, pipelines, ``&&``/``||`` lists, ``;``, ``&`` and
+newlines. Whatever else bash would accept (loops, functions, subshells) is refused here with a
 message in bash's voice, before anything runs, rather than half-understood.
+
+Aliases are expanded here, as bash does while reading: the first word of a simple command is
+replaced by the tokens of its alias's value before the command is parsed any further.
 """
 
 from __future__ import annotations
@@ -11,8 +14,8 @@ from __future__ import annotations
 import re
 
 from .lexer import IncompleteInput, IoNumber, Lexer, Operator, ShellSyntaxError, Token, unexpected_eof
-from .nodes import (AndOrList, Assignment, Literal, Pipeline, Redirect, Script, SimpleCommand, Span,
-                    Word)
+from .nodes import (AndOrList, Assignment, HereDocument, Literal, Pipeline, Redirect, Script,
+                    SimpleCommand, Span, Word)
 
 REDIRECTION_OPERATORS = frozenset({"<", ">", ">>", ">|", "<>", "&>", "&>>", ">&", "<&", "<<<", "<<",
                                    "<<-"})
@@ -30,9 +33,16 @@ _CONTINUING_KEYWORDS = frozenset({"then", "elif", "else", "fi", "do", "done", "e
 KEYWORDS = frozenset(_UNSUPPORTED_KEYWORDS) | _CONTINUING_KEYWORDS | {"!", "in"}
 
 
-def parse(source: str) -> Script:
-    """The tree of ``source``; raises ShellSyntaxError, or IncompleteInput if more input could fix it."""
-    return _parse_nested(Lexer(source, _parse_nested), False)
+def parse(source: str, *, final: bool = True, aliases: dict[str, str] | None = None,
+          first_line: int = 1) -> Script:
+    """The tree of ``source``; raises ShellSyntaxError, or IncompleteInput if more input could fix it.
+
+    ``final``: no more input will follow, so a here-document may end with the input (with a warning).
+    """
+    lexer = Lexer(source, _parse_nested, final=final, aliases=aliases, first_line=first_line)
+    script = _parse_nested(lexer, False)
+    script.warnings = lexer.warnings
+    return script
 
 
 def _parse_nested(lexer: Lexer, closed_by_paren: bool) -> Script:
@@ -62,25 +72,67 @@ def _unexpected(token: Token) -> ShellSyntaxError:
     return ShellSyntaxError(f"syntax error near unexpected token `{shown}'")
 
 
+def _unquoted_text(word: Word) -> str:
+    """A here-document's delimiter: the word with its quotes removed and nothing expanded."""
+    return "".join(part.text if isinstance(part, Literal) else word.text[
+        part.span.start - word.span.start:part.span.end - word.span.start] for part in word.parts)
+
+
 def _stderr_into_stdout(span: Span) -> Redirect:
     """What ``|&`` adds to the command on its left: ``2>&1``, after its own redirections."""
     return Redirect(2, ">&", Word([Literal("1", False, span)], "1", span), span)
 
 
+#: Marks the end of an alias value that ends in a blank: the word after it is checked for an alias too.
+_CHECK_NEXT_WORD = object()
+
+
 class Parser:
     def __init__(self, lexer: Lexer):
         self.lexer = lexer
-        self._peeked: Token | None = None
+        #: Tokens to read before the lexer's own: an alias's value, in order.
+        self._queue: list[Token | object] = []
 
     def _peek(self) -> Token:
-        if self._peeked is None:
-            self._peeked = self.lexer.next_token()
-        return self._peeked
+        while self._queue and self._queue[0] is _CHECK_NEXT_WORD:
+            self._queue.pop(0)
+            self._expand_aliases()
+        if not self._queue:
+            self._queue.append(self.lexer.next_token())
+        return self._queue[0]
 
     def _take(self) -> Token:
         token = self._peek()
-        self._peeked = None
+        self._queue.pop(0)
         return token
+
+    def _expand_aliases(self) -> None:
+        """Replace a command word that names an alias by its value, as often as that applies.
+
+        An alias is not expanded again inside its own expansion, so ``alias ls='ls -l'`` ends.
+        A value left open (an unclosed quote) is an error here: unlike bash, which would go on
+        reading the next lines into it, no further input can close it.
+        """
+        aliases = self.lexer.aliases
+        expanding: set[str] = set()
+        while aliases:
+            token = self._peek()
+            name = token.plain_text() if isinstance(token, Word) else None
+            if name is None or name not in aliases or name in expanding:
+                return
+            expanding.add(name)
+            self._queue.pop(0)
+            value = aliases[name]
+            inner = self.lexer.nested(value, depth=self.lexer.depth + 1, offset=token.span.start)
+            tokens: list[Token | object] = []
+            try:
+                while not (isinstance(piece := inner.next_token(), Operator) and piece.text == ""):
+                    tokens.append(piece)
+            except IncompleteInput as error:
+                raise ShellSyntaxError(str(error)) from None
+            if value.endswith((" ", "\t")):
+                tokens.append(_CHECK_NEXT_WORD)
+            self._queue[:0] = tokens
 
     def _peek_operator(self, *texts: str) -> bool:
         token = self._peek()
@@ -103,7 +155,9 @@ class Parser:
                 self._take()
                 self._skip_newlines()
             elif self._peek_operator("&"):
-                raise ShellSyntaxError("background jobs are not supported here yet")
+                self._take()
+                items[-1].background = True
+                self._skip_newlines()
             elif not self._peek_operator(closer, ""):
                 raise _unexpected(self._peek())
         end = self._take().span.end
@@ -134,6 +188,7 @@ class Parser:
         return Pipeline(commands, negated, Span(start, commands[-1].span.end))
 
     def _simple_command(self) -> SimpleCommand:
+        self._expand_aliases()
         first = self._peek()
         if isinstance(first, Operator) and first.text == "":
             raise IncompleteInput("syntax error: unexpected end of file")
@@ -159,6 +214,7 @@ class Parser:
                 self._take()
                 if not words and (assignment := as_assignment(token)):
                     assignments.append(assignment)
+                    self._expand_aliases()
                 else:
                     words.append(token)
                 end = token.span.end
@@ -176,11 +232,17 @@ class Parser:
         operator = self._take()
         if not isinstance(operator, Operator) or operator.text not in REDIRECTION_OPERATORS:
             raise _unexpected(operator)
-        if operator.text in ("<<", "<<-"):
-            raise ShellSyntaxError("here-documents are not supported here yet")
         target = self._take()
         if not isinstance(target, Word):
             raise _unexpected(target)
+        explicit_fd = fd is not None
         if fd is None:
             fd = 0 if operator.text in _INPUT_OPERATORS else 1
-        return Redirect(fd, operator.text, target, Span(start, target.span.end))
+        redirect = Redirect(fd, operator.text, target, Span(start, target.span.end),
+                            explicit_fd=explicit_fd)
+        if operator.text in ("<<", "<<-"):
+            quoted = any(isinstance(part, Literal) and part.quoted for part in target.parts)
+            redirect.here_document = HereDocument(_unquoted_text(target), operator.text == "<<-",
+                                                  not quoted, self.lexer.line_at(start))
+            self.lexer.pending_here_documents.append(redirect.here_document)
+        return redirect

@@ -94,10 +94,10 @@ def test_unset_removes_shell_and_environment_variables(terminal):
     assert "B" not in terminal.shell.env
 
 
-def test_env_prints_the_exported_environment_sorted(terminal):
+def test_env_prints_the_exported_environment_unsorted_in_the_order_it_was_built(terminal):
     terminal.run("LOCAL=1; export ZED=z ALPHA=a")
     assert terminal.run("env").out == (
-        "ALPHA=a\nHOME=/home/learner\nPATH=/usr/local/bin:/usr/bin:/bin\nUSER=learner\nZED=z\n")
+        "HOME=/home/learner\nUSER=learner\nPATH=/usr/local/bin:/usr/bin:/bin\nZED=z\nALPHA=a\n")
 
 
 def test_env_runs_a_program_with_extra_variables(terminal, register):

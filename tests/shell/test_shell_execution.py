@@ -81,9 +81,9 @@ def test_stderr_to_dev_null_silences_command_not_found_but_keeps_the_status(term
     assert terminal.run("nosuch 2>/dev/null").__dict__ == {"status": 127, "out": "", "err": ""}
 
 
-def test_writing_to_a_file_fails_without_running_the_command(terminal):
-    result = terminal.run("kubectl get pods > pods.txt; echo $?")
-    assert (result.out, result.err) == ("1\n", "bash: pods.txt: Read-only file system\n")
+def test_a_redirection_that_cannot_open_its_file_fails_without_running_the_command(terminal):
+    result = terminal.run("kubectl get pods > /nowhere/pods.txt; echo $?")
+    assert (result.out, result.err) == ("1\n", "bash: /nowhere/pods.txt: No such file or directory\n")
     assert terminal.calls == []
 
 
@@ -166,9 +166,6 @@ def test_input_that_ends_too_early_is_reported_like_bash_at_end_of_file(terminal
     ("while true; do :; done", "while: loops are not supported here yet"),
     ("if true; then echo; fi", "if: conditionals are not supported here yet"),
     ("greet() { echo hi; }", "function definitions are not supported here yet"),
-    ("kubectl proxy &", "background jobs are not supported here yet"),
-    ("sleep 1 & echo now", "background jobs are not supported here yet"),
-    ("cat <<EOF", "here-documents are not supported here yet"),
     ("echo $((1 + 2))", "arithmetic expansion $((...)) is not supported here yet"),
     ("(cd /tmp)", "subshells ( ... ) are not supported here yet"),
 ])

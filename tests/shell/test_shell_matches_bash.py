@@ -49,6 +49,8 @@ LINES = [
     "printf '%c|%5c|%.2s|%10.4f|%-10e|%i\\n' abc x abc 3.14159 2 ' 42'",
     "printf '%s %s %s\\n' a b c d",
     "echo \"${HOME}x ${HOME:-y}\" ${#HOME}",
+    "X=1; cat <<EOF | cat; cat <<-'E'\n$X \\$X \"$X\" '$X' $(echo s)\nEOF\n\t$X\n\tE",
+    "echo a \\\nb; printf '<%s>' 'c\\\nd'",
 ]
 
 
