@@ -34,8 +34,13 @@ def object_reference(obj: dict, field_path: str | None = None) -> dict:
 
 
 def event_name(cluster: "Cluster", object_name: str, at: float) -> str:
-    """``<object>.<hex nanoseconds>``: how event names look."""
-    nanos = int(at) * 1_000_000_000 + cluster.rng.below(1_000_000_000)
+    """``<object>.<hex nanoseconds>``, the moment the event was recorded, as real event names
+    are; so names sort in recording order, which ``describe`` relies on. The clock here moves
+    in milliseconds: the nanoseconds below are made up, but never out of order."""
+    counters = cluster.state.counters
+    nanos = max(int(at * 1000) * 1_000_000 + cluster.rng.below(1_000_000),
+                counters.get("lastEventNanos", 0) + 1)
+    counters["lastEventNanos"] = nanos
     return f"{object_name}.{nanos:x}"
 
 

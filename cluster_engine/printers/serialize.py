@@ -30,6 +30,12 @@ def go_json(value, indent: int = 4, sort_keys: bool = False) -> str:
     return re.sub("[<>&\u2028\u2029]", lambda match: _HTML_UNSAFE[match.group()], text)
 
 
+def go_json_compact(value) -> str:
+    """``json.Marshal(value)`` of decoded JSON: no spaces, map keys sorted."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return re.sub("[<>&\u2028\u2029]", lambda match: _HTML_UNSAFE[match.group()], text)
+
+
 # -- YAML --------------------------------------------------------------------------------------
 _YAML11_BOOLS = {"y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True",
                  "TRUE", "false", "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF"}

@@ -8,7 +8,8 @@ its own module and attaches itself with ``@implement``. Importing this package r
 from __future__ import annotations
 
 from ...commands import command
-from . import cluster_info, get, version  # noqa: F401  (they attach their subcommands)
+from . import cluster_info, describe, get, logs, version  # noqa: F401  (they attach their subcommands)
+from . import create, delete, expose, label, rollout, scale, set_cmd  # noqa: F401  (write commands)
 from .app import run_kubectl
 
 

@@ -191,6 +191,8 @@ def run_kubectl(argv: list[str], stdin, stdout: TextIO, stderr: TextIO, ctx) -> 
 
 
 def format_api_error(error: ApiError) -> str:
+    if error.reason == "Invalid" and " is invalid: " in error.message:
+        return f"The {error.message}"
     return f"Error from server ({error.reason}): {error.message}"
 
 
