@@ -1,6 +1,7 @@
 """Golden transcripts: the main regression net for the shell and the tools.
 
-Each ``*.transcript`` file holds ``$ command`` lines (``> `` for continuation lines) and the
+Each ``*.transcript`` file holds ``$ command`` lines (``> `` for continuation lines, and
+``root@<pod>:/# command`` for lines typed into a shell inside a container) and the
 output expected after each, stdout and stderr in the order written. ``{{regex}}`` inside an expected
 line matches a generated part (a name suffix, a port); slashes are common in kubectl output,
 so they stay literal. Leading ``#`` lines are comments;
@@ -19,6 +20,8 @@ from cluster_engine.clock import FakeClock
 from cluster_engine.script import CONTINUATION_PROMPT, PROMPT, run_script
 
 TRANSCRIPTS = sorted(Path(__file__).parent.glob("*.transcript"))
+#: A shell inside a container (``kubectl exec -ti POD -- bash``): what follows it was typed.
+NESTED_PROMPT = re.compile(r"root@\S+:\S*# ")
 
 
 def parse_transcript(text: str) -> tuple[dict, list[str], list[str]]:
@@ -30,16 +33,32 @@ def parse_transcript(text: str) -> tuple[dict, list[str], list[str]]:
             key, value = match.groups()
             settings[key] = int(value) if key == "seed" else value
         lines.pop(0)
-    commands = [line[len(PROMPT):] for line in lines
-                if line.startswith(PROMPT) or line.startswith(CONTINUATION_PROMPT)]
+    commands = [typed[1] for typed in map(typed_command, lines) if typed is not None]
     return settings, commands, lines
 
 
-def line_pattern(expected: str) -> re.Pattern:
+def typed_command(line: str) -> tuple[str, str] | None:
+    """(prompt, command) when ``line`` shows a typed command; the command is compared literally,
+    since it is what was typed (a go-template's ``{{...}}`` included)."""
+    if line.startswith(PROMPT) or line.startswith(CONTINUATION_PROMPT):
+        return line[:len(PROMPT)], line[len(PROMPT):]
+    if nested := NESTED_PROMPT.match(line):
+        return line[:nested.end()], line[nested.end():]
+    return None
+
+
+def _pattern_text(expected: str) -> str:
     parts = re.split(r"\{\{(.+?)\}\}(?!\})", expected)
-    regex = "".join(re.escape(part) if index % 2 == 0 else f"(?:{part})"
-                    for index, part in enumerate(parts))
-    return re.compile(regex + r"\Z")
+    return "".join(re.escape(part) if index % 2 == 0 else f"(?:{part})"
+                   for index, part in enumerate(parts))
+
+
+def line_pattern(expected: str) -> re.Pattern:
+    typed = typed_command(expected)
+    if typed is not None:
+        prompt, command = typed
+        return re.compile(_pattern_text(prompt) + re.escape(command) + r"\Z")
+    return re.compile(_pattern_text(expected) + r"\Z")
 
 
 def first_difference(expected: list[str], actual: list[str]) -> str | None:
@@ -52,6 +71,14 @@ def first_difference(expected: list[str], actual: list[str]) -> str | None:
         side = "actual has more" if len(actual) > shorter else "expected has more"
         return f"after line {shorter}, {side}: {extra!r}"
     return None
+
+
+def test_a_typed_go_template_is_compared_literally_even_after_a_nested_prompt():
+    typed = "root@web-{{[a-z0-9]{5}}}:/# echo '{{.x}}'"
+    assert line_pattern(typed).match("root@web-x7k2p:/# echo '{{.x}}'")
+    assert not line_pattern(typed).match("root@web-x7k2p:/# echo 'a'")
+    assert line_pattern("$ kubectl get pods -o go-template='{{.kind}}'").match(
+        "$ kubectl get pods -o go-template='{{.kind}}'")
 
 
 def test_line_pattern_matches_braced_regex_and_everything_else_literally():
