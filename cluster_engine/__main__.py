@@ -1,4 +1,5 @@
-"""Command line of the engine: ``shell`` (inside a terminal's pty) and ``script`` (transcripts)."""
+"""Command line of the engine: ``shell`` (inside a terminal's pty), ``script`` (transcripts) and
+``serve-api`` (a saved state's REST API, for the real kubectl)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,12 @@ def _parser() -> argparse.ArgumentParser:
                         help="time stands still except where a command waits")
     script.add_argument("--lang", default="en", choices=["en", "ja"])
     script.add_argument("--state-out", help="write the final sandbox state (JSON) to this file")
+
+    serve_api = commands.add_parser("serve-api", help="serve a state's Kubernetes API over HTTP")
+    serve_api.add_argument("--state", required=True, help="a state file written by --state-out")
+    serve_api.add_argument("--port", type=int, default=8080)
+    serve_api.add_argument("--clock", choices=["frozen", "real"], default="frozen",
+                           help="frozen: time stays at the state's moment; real: it runs on")
     return parser
 
 
@@ -43,6 +50,19 @@ def main(argv: list[str] | None = None) -> int:
         from .zygote import serve
 
         serve(socket.socket(fileno=args.control_fd))
+        return 0
+
+    if args.command == "serve-api":
+        from .api.http import serve
+
+        with open(args.state, encoding="utf-8") as state_file:
+            server = serve(state_file.read(), args.port, args.clock)
+        print(f"Serving the Kubernetes API on http://127.0.0.1:{server.server_address[1]}",
+              flush=True)
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
         return 0
 
     from .script import run_script

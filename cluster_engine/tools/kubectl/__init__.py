@@ -11,6 +11,7 @@ from ...commands import command
 from . import cluster_info, describe, get, logs, version  # noqa: F401  (they attach their subcommands)
 from . import create, delete, expose, label, rollout, scale, set_cmd  # noqa: F401  (write commands)
 from . import exec  # noqa: F401  (commands inside containers)
+from . import proxy  # noqa: F401  (the API on the loopback)
 from .app import run_kubectl
 
 
