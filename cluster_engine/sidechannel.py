@@ -8,6 +8,8 @@ document travels without being escaped twice:
     child → parent                              parent → child
     {"op": "begin", "have": 7}                  {"version": 7}                 (copy is current)
                                                 {"version": 8, "length": N} + N bytes of state
+    {"op": "begin", "have": 7, "wait": 0.2}     as above, or {"busy": true} if the sandbox
+                                                stayed locked that many seconds
     {"op": "commit", "length": N, "objects": 12} + N bytes
                                                 {"version": 9}  or  {"error": "conflict"}
     {"op": "abort"}                             {"ok": true}
@@ -32,10 +34,15 @@ class SideChannelError(Exception):
     """The parent went away or answered something this side does not understand."""
 
 
+class StateBusy(Exception):
+    """Another terminal of the sandbox held its lock for longer than this caller would wait."""
+
+
 @contextmanager
 def _uninterruptible():
-    """Ctrl-C must not cut an exchange in half: hold SIGINT until the answer is in."""
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    """Ctrl-C or a hang-up must not cut an exchange in half: hold them until the answer is in."""
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK,
+                                      {signal.SIGINT, signal.SIGHUP, signal.SIGTERM})
     try:
         yield
     finally:
@@ -48,6 +55,7 @@ class SideChannelBackend:
     def __init__(self, sock: socket.socket):
         self._sock = sock
         self._reader = sock.makefile("rb")
+        self._patience: float | None = None
 
     @classmethod
     def from_fd(cls, fd: int) -> "SideChannelBackend":
@@ -72,10 +80,24 @@ class SideChannelBackend:
                 raise SideChannelError("the state channel closed in the middle of a message")
         return header, payload
 
+    @contextmanager
+    def patience(self, seconds: float):
+        """Within this block ``begin`` waits at most ``seconds`` for the lock, then raises StateBusy."""
+        self._patience = seconds
+        try:
+            yield
+        finally:
+            self._patience = None
+
     def begin(self, have_version):
+        request = {"op": "begin", "have": have_version}
+        if self._patience is not None:
+            request["wait"] = self._patience
         with _uninterruptible():
-            self._send({"op": "begin", "have": have_version})
+            self._send(request)
             header, payload = self._receive()
+        if header.get("busy"):
+            raise StateBusy()
         return header["version"], payload.decode() if payload is not None else None
 
     def commit(self, state_json, object_count):

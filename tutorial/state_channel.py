@@ -18,6 +18,8 @@ from typing import Protocol
 log = logging.getLogger("tutorial.state_channel")
 
 MAX_STATE_BYTES = 32 * 1024 * 1024
+#: The longest a ``begin`` that names its patience (Tab completion) may make the parent wait.
+MAX_BEGIN_WAIT = 5.0
 
 
 class StateService(Protocol):
@@ -35,6 +37,12 @@ def _frame(header: dict, payload: bytes = b"") -> bytes:
     return json.dumps(header, separators=(",", ":")).encode() + b"\n" + payload
 
 
+def _patience(request: dict) -> float | None:
+    """How long a ``begin`` may wait for the sandbox's lock; None: as long as it takes."""
+    wait = request.get("wait")
+    return None if wait is None else min(max(float(wait), 0.0), MAX_BEGIN_WAIT)
+
+
 async def serve_state_channel(sock: socket.socket, service: StateService) -> int | None:
     """Answer one sandbox process until it closes its end; return the exit status it reported."""
     reader, writer = await asyncio.open_connection(sock=sock)
@@ -47,7 +55,13 @@ async def serve_state_channel(sock: socket.socket, service: StateService) -> int
             if op == "begin":
                 if holding_lock:
                     raise ProtocolError("begin while a transaction is open")
-                version, state = await service.begin(request.get("have"))
+                try:
+                    version, state = await asyncio.wait_for(service.begin(request.get("have")),
+                                                            _patience(request))
+                except asyncio.TimeoutError:
+                    writer.write(_frame({"busy": True}))
+                    await writer.drain()
+                    continue
                 holding_lock = True
                 if state is None:
                     writer.write(_frame({"version": version}))
