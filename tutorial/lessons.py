@@ -20,6 +20,7 @@ from typing import Annotated, Any
 
 import nh3
 import yaml
+from cluster_engine import lesson_checks
 from django.conf import settings
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
@@ -52,6 +53,8 @@ class Command(_Strict):
 
     run: NonEmpty
     tab: int = Field(default=1, ge=1, le=4)
+    #: Press Ctrl-C in the tab first, to end what runs there (``kubectl proxy``).
+    interrupt: bool = False
 
     @field_validator("run")
     @classmethod
@@ -66,12 +69,41 @@ class Command(_Strict):
         return value
 
 
+class Check(_Strict):
+    """One condition of a finished step; ``cluster_engine.lesson_checks`` says what each means."""
+
+    exists: NonEmpty | None = None
+    absent: NonEmpty | None = None
+    field: NonEmpty | None = None
+    path: NonEmpty | None = None
+    equals: str | int | None = None
+    matches: NonEmpty | None = None
+    at_least: float | None = None
+    ready_pods: NonEmpty | None = None
+    count: int | None = Field(default=None, ge=1)
+    ran: NonEmpty | None = None
+    namespace: Slug | None = None
+
+    @model_validator(mode="after")
+    def _well_formed(self) -> Check:
+        try:
+            lesson_checks.validate(self.as_dict())
+        except lesson_checks.CheckError as error:
+            raise ValueError(str(error)) from error
+        return self
+
+    def as_dict(self) -> dict:
+        return self.model_dump(exclude_none=True)
+
+
 class Step(_Strict):
     id: Slug
     title: Text
     body: Text | None = None
     commands: list[Command] = []
+    checks: list[Check] = []
     hint: Text | None = None
+    solution: Text | None = None
 
     @field_validator("commands", mode="before")
     @classmethod
