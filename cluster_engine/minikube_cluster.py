@@ -1329,7 +1329,11 @@ def stop_worker(cluster: Cluster, short: str) -> None:
 def start_worker(cluster: Cluster, short: str) -> None:
     """``minikube node start``: the kubelet is back and posts Ready again."""
     name = machine_name(short)
+    stopped_at = (find_worker(cluster.profile, short) or {}).get("stoppedAt")
     _set_worker(cluster, short, running=True, stoppedAt=None)
+    if stopped_at is not None:
+        from .controllers.kubelet import restart_node_pods
+        restart_node_pods(cluster, name, stopped_at)
     node_type = _rt("nodes")
     node = cluster.store.find(node_type, None, name)
     if node is None:

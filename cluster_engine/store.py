@@ -152,13 +152,16 @@ class ObjectStore:
     def update(self, rt: ResourceType, obj: dict, *, handed_over: bool = False) -> dict:
         """Replace an object; a ``resourceVersion`` that is not the stored one is a Conflict.
         ``handed_over`` as for ``create``."""
-        obj = obj if handed_over else clone(obj)
+        sent, obj = obj, obj if handed_over else clone(obj)
         meta = obj["metadata"]
         key = _key(meta.get("namespace") if rt.namespaced else None, meta["name"])
         bucket = self._objects.get(rt.qualified_name, {})
         stored = bucket.get(key)
         if stored is None:
             raise NotFound(rt.qualified_name, meta["name"])
+        if sent is stored:
+            raise RuntimeError(f"{rt.qualified_name} {key} was changed in place in the store; "
+                               "update a copy (find/get/list), never what iter_stored yields")
         sent_version = meta.get("resourceVersion")
         if sent_version and sent_version != stored["metadata"]["resourceVersion"]:
             raise Conflict(rt.qualified_name, meta["name"])

@@ -621,6 +621,34 @@ def _admit(cluster: Cluster, pod: dict, node: dict) -> None:
                             meta["namespace"], meta["name"], meta["uid"])
 
 
+def restart_node_pods(cluster: Cluster, node_name: str, stopped_at: float) -> None:
+    """The node's machine ran again after a stop: its containers died with it (the runtime
+    reports them as exited 255, reason Unknown), so each pod gets a new sandbox and address,
+    and its containers start again with one more restart."""
+    for pod in cluster.store.list(PODS, predicate=lambda p: p["spec"].get("nodeName") == node_name):
+        status = pod.get("status", {})
+        if pod["metadata"].get("deletionTimestamp") or not status.get("startTime") \
+                or status.get("phase") in ("Succeeded", "Failed"):
+            continue
+        for container in status.get("containerStatuses", []):
+            running = container["state"].get("running")
+            if running is not None:
+                container["lastState"] = {"terminated": {
+                    "containerID": container.get("containerID", ""), "exitCode": 255,
+                    "finishedAt": rfc3339(stopped_at), "reason": "Unknown",
+                    "startedAt": running["startedAt"]}}
+                container["restartCount"] = container.get("restartCount", 0) + 1
+            container.update(ready=False, started=False, state=_waiting("ContainerCreating"))
+        for key in ("podIP", "podIPs"):
+            status.pop(key, None)
+        _refresh_pod_status(cluster, pod)
+        pod = cluster.store.update(PODS, pod, handed_over=True)
+        meta = pod["metadata"]
+        _cancel_timers(cluster, meta["uid"], (_SANDBOX_TIMER, _CONTAINER_TIMER))
+        cluster.timers.schedule(cluster.now + cluster.rng.between(300, 700) / 1000,
+                                _SANDBOX_TIMER, meta["namespace"], meta["name"], meta["uid"])
+
+
 def _remove_pod(cluster: Cluster, pod: dict) -> None:
     meta = pod["metadata"]
     _cancel_timers(cluster, meta["uid"], (_CONTAINER_TIMER, _SANDBOX_TIMER, _STOPPED_TIMER))
@@ -699,15 +727,18 @@ def _kubelet_queue(cluster: Cluster) -> WorkQueue:
 
 
 def _node_view(cluster: Cluster, silent: set[str], queue: WorkQueue) -> dict[str, dict]:
-    """The nodes by name; when the set of nodes or of stopped kubelets changed, every pod is
-    queued, since any of them may have gained or lost its kubelet. Rebuilt only after node
-    writes, not on every reconcile."""
+    """The nodes by name; when the set of nodes, of stopped kubelets or of kubelet boots
+    (``bootID``) changed, every pod is queued, since any of them may have gained, lost or
+    restarted its kubelet — a restarted kubelet picks up the pods it was working on. Rebuilt
+    only after node writes, not on every reconcile."""
     cached = cluster.cache.get("kubelet.view")
     writes = (cluster.store.writes.get(NODES.qualified_name, 0), frozenset(silent))
     if cached is not None and cached[0] == writes:
         return cached[2]
     nodes = {node["metadata"]["name"]: node for node in cluster.store.iter_stored(NODES)}
-    view = (frozenset(nodes), writes[1])
+    boots = frozenset((name, node.get("status", {}).get("nodeInfo", {}).get("bootID"))
+                      for name, node in nodes.items())
+    view = (boots, writes[1])
     if cached is None or cached[1] != view:
         for pod in cluster.store.iter_stored(PODS):
             queue.add(f'{pod["metadata"]["namespace"]}/{pod["metadata"]["name"]}')

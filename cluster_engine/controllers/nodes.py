@@ -20,6 +20,7 @@ from ..clock import rfc3339
 from ..cluster import Cluster, controller
 from ..events import object_reference, record_event
 from ..resources import resolve
+from ..store import clone
 from ..timers import timer_action
 from ..workloads import delete_pod
 
@@ -64,8 +65,8 @@ def pods_by_node(cluster: Cluster) -> dict[str, set[str]]:
 
 
 def _pods_on(cluster: Cluster, node_name: str) -> list[dict]:
-    return [pod for pod in cluster.store.iter_stored(PODS)
-            if pod["spec"].get("nodeName") == node_name]
+    """Copies of the pods bound to the node, in store order, for the caller to change."""
+    return cluster.store.list(PODS, predicate=lambda pod: pod["spec"].get("nodeName") == node_name)
 
 
 @timer_action(_GRACE_TIMER)
@@ -159,6 +160,7 @@ def run_node_lifecycle(cluster: Cluster) -> None:
         node = nodes.get(key)
         if node is None or node["metadata"]["name"] in silent:
             continue
+        node = clone(node)
         name = node["metadata"]["name"]
         if _ready_status(node) == "True" and _unreachable_taints(node):
             node["spec"]["taints"] = [t for t in node["spec"]["taints"]

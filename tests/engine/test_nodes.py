@@ -232,3 +232,63 @@ def test_a_started_single_node_cluster_is_left_untouched_for_ten_minutes():
     settle(later, clock, 600)
     assert not later.finish()
     assert without_clock(later.state) == before
+
+
+# -- property --------------------------------------------------------------------------------------
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_NODE_STEPS = st.lists(st.one_of(
+    st.tuples(st.just("stop-node"), st.just(0)),
+    st.tuples(st.just("start-node"), st.just(0)),
+    st.tuples(st.just("scale"), st.integers(0, 5)),
+    st.tuples(st.just("delete-pod"), st.integers(0, 10)),
+    st.tuples(st.just("advance"), st.sampled_from([1.0, 30.0, 120.0, 400.0])),
+), max_size=10)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_NODE_STEPS)
+def test_a_failing_worker_never_breaks_convergence_or_a_save_and_load(steps):
+    clock = FakeClock()
+    cluster = Cluster(SandboxState.fresh(9), clock)
+    mc.start_cluster(cluster)
+    mc.add_worker(cluster)
+    cluster.reconcile()
+    create_deployment(cluster, replicas=3)
+    for action, value in steps:
+        if action == "stop-node" and mc.find_worker(cluster.profile, "m02")["running"]:
+            mc.stop_worker(cluster, "m02")
+        elif action == "start-node" and not mc.find_worker(cluster.profile, "m02")["running"]:
+            mc.start_worker(cluster, "m02")
+        elif action == "scale":
+            deployment = cluster.store.get(w.DEPLOYMENTS, "default", "web")
+            deployment["spec"]["replicas"] = value
+            w.update_spec(cluster, w.DEPLOYMENTS, deployment)
+        elif action == "delete-pod":
+            live = [p for p in web_pods(cluster) if w.is_active(p)]
+            if live:
+                w.delete_pod(cluster, live[value % len(live)])
+        settle(cluster, clock, value if action == "advance" else 0.5)
+
+    cluster.finish()
+    copy_clock = FakeClock(clock.now())
+    reloaded = Cluster(SandboxState.from_json(cluster.state.to_json()), copy_clock)
+    settle(cluster, clock, 30)
+    settle(reloaded, copy_clock, 30)
+    cluster.finish()
+    reloaded.finish()
+    assert json.loads(cluster.state.to_json()) == json.loads(reloaded.state.to_json())
+
+    if not mc.find_worker(cluster.profile, "m02")["running"]:
+        mc.start_worker(cluster, "m02")
+    settle(cluster, clock, 600)
+    desired = cluster.store.get(w.DEPLOYMENTS, "default", "web")["spec"]["replicas"]
+    running = [p for p in web_pods(cluster) if w.is_active(p) and w.is_ready(p)]
+    assert len(running) == desired
+    assert cluster.store.get(w.DEPLOYMENTS, "default", "web")["status"].get(
+        "availableReplicas", 0) == desired
+
+    w.delete_with_dependents(cluster, w.DEPLOYMENTS, "default", "web")
+    settle(cluster, clock, 120)
+    assert web_pods(cluster) == []
