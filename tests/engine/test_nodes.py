@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cluster_engine import minikube_cluster as mc
 from cluster_engine import workloads as w
@@ -235,9 +237,6 @@ def test_a_started_single_node_cluster_is_left_untouched_for_ten_minutes():
 
 
 # -- property --------------------------------------------------------------------------------------
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
 _NODE_STEPS = st.lists(st.one_of(
     st.tuples(st.just("stop-node"), st.just(0)),
     st.tuples(st.just("start-node"), st.just(0)),
