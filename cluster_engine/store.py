@@ -68,6 +68,23 @@ class ObjectStore:
         obj = self._objects.get(rt.qualified_name, {}).get(_key(namespace, name))
         return clone(obj) if obj is not None else None
 
+    def peek(self, rt: ResourceType, namespace: str | None, name: str) -> dict | None:
+        """The stored object itself, without copying, for reading only (as ``iter_stored``)."""
+        return self._objects.get(rt.qualified_name, {}).get(_key(namespace, name))
+
+    def find_for_status(self, rt: ResourceType, namespace: str | None, name: str) -> dict | None:
+        """A copy for writing back a changed status, cheaper than ``find``: ``metadata`` (one
+        level deep) and ``status`` are the caller's own; ``spec`` and the rest are the stored
+        object's and must not be changed."""
+        obj = self._objects.get(rt.qualified_name, {}).get(_key(namespace, name))
+        if obj is None:
+            return None
+        copy_ = dict(obj)
+        copy_["metadata"] = dict(obj["metadata"])
+        if "status" in obj:
+            copy_["status"] = clone(obj["status"])
+        return copy_
+
     def list(self, rt: ResourceType, namespace: str | None = None,
              predicate: Callable[[dict], bool] | None = None) -> list[dict]:
         """Objects of one type in key order (namespace, then name), as etcd returns them."""

@@ -33,7 +33,6 @@ from ..clock import parse_rfc3339, rfc3339
 from ..cluster import Cluster, WorkQueue, controller
 from ..events import object_reference, record_event
 from ..resources import resolve
-from ..store import clone
 from ..timers import timer_action
 from .nodes import pods_by_node, stopped_kubelets
 
@@ -346,7 +345,8 @@ def _cancel_timers(cluster: Cluster, uid: str, actions: tuple[str, ...]) -> None
 
 
 def _find_pod(cluster: Cluster, namespace: str, name: str, uid: str) -> dict | None:
-    pod = cluster.store.find(PODS, namespace, name)
+    """The pod, for the kubelet to write its status (its spec is shared: read it only)."""
+    pod = cluster.store.find_for_status(PODS, namespace, name)
     if pod is None or pod["metadata"].get("uid") != uid:
         return None
     return pod
@@ -518,7 +518,7 @@ def _container_step(cluster: Cluster, namespace: str, name: str, uid: str, conta
                    if s["name"] == container_name), None)
     if container is None or status is None:
         return
-    node = cluster.store.find(NODES, None, pod["spec"]["nodeName"])
+    node = cluster.store.peek(NODES, None, pod["spec"]["nodeName"])
     image = images.lookup(container.get("image", ""))
     data = dict(data)
     if stage_name == "pulling":
@@ -542,7 +542,7 @@ def _container_step(cluster: Cluster, namespace: str, name: str, uid: str, conta
         exited_at = parse_rfc3339(finished) if finished else cluster.now
         data["readyAt"] = max(exited_at + data["backoff"], cluster.now)
 
-    before = clone(pod["status"])
+    before = cluster.store.peek(PODS, namespace, name)["status"]
     facts = Facts(pod, container, status, image, image_present(node, container.get("image", "")),
                   data)
     stage = STAGES[stage_name]
@@ -578,7 +578,7 @@ def _sandbox_ready(cluster: Cluster, namespace: str, name: str, uid: str) -> Non
     pod = _find_pod(cluster, namespace, name, uid)
     if pod is None or pod["metadata"].get("deletionTimestamp"):
         return
-    node = cluster.store.find(NODES, None, pod["spec"]["nodeName"])
+    node = cluster.store.peek(NODES, None, pod["spec"]["nodeName"])
     address = _node_ip(node) if pod["spec"].get("hostNetwork") else _allocate_pod_ip(cluster, node)
     if address:
         pod["status"].update(podIP=address, podIPs=[{"ip": address}])
