@@ -31,6 +31,7 @@ from .clock import parse_rfc3339, rfc3339
 from .errors import NotFound, QuotaExceeded
 from .resources import by_kind, resolve
 from .rng import NAME_ALPHABET
+from .store import clone
 
 if TYPE_CHECKING:
     from .cluster import Cluster
@@ -790,7 +791,7 @@ def replica_set_for(deployment: dict, template_hash: str, replicas: int) -> dict
 
 def pod_for(rs: dict) -> dict:
     """A pod from a ReplicaSet's template, before the API server defaults it."""
-    template = copy.deepcopy(rs["spec"]["template"])
+    template = clone(rs["spec"]["template"])
     metadata = {"generateName": f'{rs["metadata"]["name"]}-',
                 "namespace": rs["metadata"].get("namespace", "default"),
                 "labels": template.get("metadata", {}).get("labels", {}),

@@ -49,10 +49,10 @@ def _schedule_recheck(cluster: Cluster, due: float, kind: str, namespace: str, n
     cluster.timers.schedule(due, RECHECK, *args)
 
 
-def _write(cluster: Cluster, rt, obj: dict) -> dict | None:
+def _write(cluster: Cluster, rt, obj: dict, handed_over: bool = False) -> dict | None:
     """Update unless someone changed it since it was read (then the next round sees the news)."""
     try:
-        return cluster.store.update(rt, obj)
+        return cluster.store.update(rt, obj, handed_over=handed_over)
     except (Conflict, NotFound):
         return None
 
@@ -345,7 +345,7 @@ def _write_replica_set_status(cluster: Cluster, rs: dict, status: dict,
     rs["status"] = status
     key = _store_key(rs)
     dirty_already = queue is None or key in queue
-    if _write(cluster, REPLICASETS, rs) is not None and not dirty_already:
+    if _write(cluster, REPLICASETS, rs, handed_over=True) is not None and not dirty_already:
         queue.discard(key)  # its own status write: syncing again would find nothing to do
 
 
