@@ -1,10 +1,11 @@
-"""The admin's view of sandboxes: who owns them, how busy they are, and a reset."""
+"""The admin's view of sandboxes (who owns them, how busy they are, and a reset) and of
+learners' progress through the modules."""
 
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import Sandbox
+from .models import Progress, Sandbox
 from .sandboxes import reset_sandboxes
 
 
@@ -27,6 +28,26 @@ class SandboxAdmin(admin.ModelAdmin):
         reset_sandboxes(ids)
         self.message_user(request, ngettext("%d sandbox was reset.", "%d sandboxes were reset.",
                                             len(ids)) % len(ids), messages.SUCCESS)
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Progress)
+class ProgressAdmin(admin.ModelAdmin):
+    list_display = ("module", "learner", "steps_passed", "updated")
+    list_filter = ("module", "updated")
+    search_fields = ("session_key", "user__username")
+    readonly_fields = ("user", "session_key", "module", "passed_steps", "updated")
+    exclude = ("commands",)
+
+    @admin.display(description=_("learner"))
+    def learner(self, progress: Progress) -> str:
+        return str(progress.user) if progress.user_id else f"{progress.session_key[:12]}…"
+
+    @admin.display(description=_("passed steps"))
+    def steps_passed(self, progress: Progress) -> int:
+        return len(progress.passed_steps)
 
     def has_add_permission(self, request):
         return False

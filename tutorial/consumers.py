@@ -1,8 +1,13 @@
 """The terminal WebSocket: translates browser messages to a ``PtySession`` and back.
 
 Wire protocol (JSON arrays, in the style of terminado): from the browser ``["stdin", text]`` and
-``["resize", rows, cols]``; to the browser ``["stdout", text]``, ``["notice", text]`` and
-``["exit", status]``. The sandbox comes from the learner's session, never from the client.
+``["resize", rows, cols]``; to the browser ``["stdout", text]``, ``["notice", text]``,
+``["exit", status]`` and ``["event", {"type": "progress", "module": slug, "passed": [step ids]}]``.
+The sandbox comes from the learner's session, never from the client.
+
+Every terminal tab of a page is its own socket and shell on the learner's one sandbox
+(``?lang=xx&tab=N&module=slug``). The tab names the module the page shows: commands typed there
+count for that module's steps, and each tab showing it hears when the passed steps change.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
@@ -18,21 +24,30 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext
 
+from . import progress
 from .models import sandbox_group
 from .pty_session import PtySession
-from .sandboxes import DatabaseStateService, sandbox_for_session, spawner
+from .sandboxes import RESET_TO_MODULE, DatabaseStateService, sandbox_for_session, spawner
 
 log = logging.getLogger("tutorial.consumers")
 
 #: Close code when the socket has no session: the page must be loaded first.
 CLOSE_NO_SESSION = 4403
 MAX_MESSAGE_CHARS = 64 * 1024
+#: A tab judges the steps again when the cluster will change by itself this soon (seconds) ...
+JUDGE_AGAIN_WITHIN = 60.0
+#: ... a little after that moment, and at most this many times after the learner's last command.
+JUDGE_AGAIN_MARGIN = 0.05
+JUDGE_AGAIN_TIMES = 10
 
 
 class TerminalConsumer(AsyncWebsocketConsumer):
     pty: PtySession | None = None
     sandbox_id: int | None = None
+    module: str | None = None
     _idle_timer: asyncio.TimerHandle | None = None
+    _judge_again_timer: asyncio.TimerHandle | None = None
+    _judged_without_command = 0
 
     async def connect(self):
         session = self.scope.get("session")
@@ -43,11 +58,16 @@ class TerminalConsumer(AsyncWebsocketConsumer):
         # Accept first: a busy database must slow the first prompt down, not fail the handshake.
         await self.accept()
         self.lang = self._requested_language()
+        self.learner = progress.Learner.of(session_key, self.scope.get("user"))
+        self.module = self._query("module")
         sandbox = await database_sync_to_async(sandbox_for_session)(session_key)
         self.sandbox_id = sandbox.pk
         await self.channel_layer.group_add(sandbox_group(self.sandbox_id), self.channel_name)
         await self._start_shell()
         self._note_activity()
+        passed = await database_sync_to_async(self._passed_steps)(self.module)
+        if passed is not None:
+            await self._send_progress(self.module, passed)
 
     def _note_activity(self):
         """Restart the idle countdown: an abandoned tab's process ends; its state stays saved."""
@@ -63,15 +83,73 @@ class TerminalConsumer(AsyncWebsocketConsumer):
         await self.send(text_data=json.dumps(["notice", notice]))
         await self.close()
 
+    def _query(self, name: str) -> str | None:
+        values = parse_qs(self.scope.get("query_string", b"").decode()).get(name)
+        return values[0] if values else None
+
     def _requested_language(self) -> str:
-        query = parse_qs(self.scope.get("query_string", b"").decode())
-        lang = (query.get("lang") or [settings.LANGUAGE_CODE])[0]
+        lang = self._query("lang") or settings.LANGUAGE_CODE
         return lang if lang in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
+    def _passed_steps(self, module: str | None) -> list[str] | None:
+        """The learner's passed steps of ``module``; None if the course has no such module."""
+        lesson = progress.find_lesson(module) if module else None
+        return progress.passed_steps(self.learner, lesson) if lesson else None
+
     async def _start_shell(self, rows: int = 24, cols: int = 80):
-        self.pty = PtySession(spawner(), DatabaseStateService(self.sandbox_id),
-                              on_output=self._send_stdout, on_exit=self._shell_ended, lang=self.lang)
+        service = DatabaseStateService(self.sandbox_id, on_command=self._command_ran)
+        self.pty = PtySession(spawner(), service, on_output=self._send_stdout, on_exit=self._shell_ended,
+                              lang=self.lang)
         await self.pty.start(rows, cols)
+
+    async def _command_ran(self, line: str):
+        self._judged_without_command = 0
+        await self._judge_progress(line)
+
+    async def _judge_progress(self, line: str | None):
+        """Judge the module's steps on the sandbox's committed state; tell every tab of it.
+
+        When a step waits for the cluster to change by itself (a Pod to become Ready), judge
+        again at that moment, so its ✓ appears without another command.
+        """
+        if self.module is None:
+            return
+        started = time.perf_counter()
+        judgement = await database_sync_to_async(self._record_command)(self.module, line)
+        log.debug("progress of %s judged in %.1f ms", self.module, (time.perf_counter() - started) * 1000)
+        if judgement is None:
+            return
+        if judgement.changed:
+            await self.channel_layer.group_send(sandbox_group(self.sandbox_id),
+                                                progress.progress_message(self.module, judgement.passed))
+        self._judge_again_after(judgement.judge_again_in)
+
+    def _record_command(self, module: str, line: str | None) -> progress.Judgement | None:
+        lesson = progress.find_lesson(module)
+        if lesson is None:
+            return None
+        return progress.record_command(self.learner, self.sandbox_id, lesson, line)
+
+    def _judge_again_after(self, delay: float | None):
+        if self._judge_again_timer is not None:
+            self._judge_again_timer.cancel()
+            self._judge_again_timer = None
+        if delay is None or delay > JUDGE_AGAIN_WITHIN or self._judged_without_command >= JUDGE_AGAIN_TIMES:
+            return
+        self._judge_again_timer = asyncio.get_running_loop().call_later(
+            delay + JUDGE_AGAIN_MARGIN, lambda: asyncio.ensure_future(self._time_passed()))
+
+    async def _time_passed(self):
+        self._judge_again_timer = None
+        self._judged_without_command += 1
+        await self._judge_progress(None)
+
+    async def progress_changed(self, event):
+        if event["module"] == self.module:
+            await self._send_progress(event["module"], event["passed"])
+
+    async def _send_progress(self, module: str, passed: list[str]):
+        await self.send(text_data=json.dumps(["event", {"type": "progress", "module": module, "passed": passed}]))
 
     async def _send_stdout(self, text: str):
         await self.send(text_data=json.dumps(["stdout", text]))
@@ -95,10 +173,14 @@ class TerminalConsumer(AsyncWebsocketConsumer):
             log.debug("ignoring a malformed terminal message")
 
     async def sandbox_reset(self, event):
-        """An admin reset the sandbox: start a new shell on the fresh cluster."""
+        """The sandbox was reset (by an admin, or to a module's start): start a new shell on it."""
         with translation.override(self.lang):
-            notice = gettext("Your sandbox was reset to a fresh machine by an administrator.")
+            if event.get("reason") == RESET_TO_MODULE:
+                notice = gettext("Your sandbox was reset to the start of the module.")
+            else:
+                notice = gettext("Your sandbox was reset to a fresh machine by an administrator.")
         await self.send(text_data=json.dumps(["notice", notice]))
+        self._judge_again_after(None)
         rows, cols = self.pty.size if self.pty else (24, 80)
         if self.pty is not None:
             old, self.pty = self.pty, None
@@ -106,8 +188,9 @@ class TerminalConsumer(AsyncWebsocketConsumer):
         await self._start_shell(rows, cols)
 
     async def disconnect(self, code):
-        if self._idle_timer is not None:
-            self._idle_timer.cancel()
+        for timer in (self._idle_timer, self._judge_again_timer):
+            if timer is not None:
+                timer.cancel()
         if self.sandbox_id is not None:
             await self.channel_layer.group_discard(sandbox_group(self.sandbox_id), self.channel_name)
         if self.pty is not None:

@@ -257,6 +257,7 @@ class StepPage:
     body: SafeString
     commands: tuple[Command, ...]
     hint: SafeString
+    solution: SafeString
 
 
 @dataclass(frozen=True)
@@ -287,7 +288,8 @@ def render_lesson(lesson: Lesson, language: str) -> LessonPage:
         concepts=block(lesson.concepts),
         steps=tuple(
             StepPage(id=step.id, number=number, title=render_inline(step.title.get(language)),
-                     body=block(step.body), commands=tuple(step.commands), hint=block(step.hint))
+                     body=block(step.body), commands=tuple(step.commands), hint=block(step.hint),
+                     solution=block(step.solution))
             for number, step in enumerate(lesson.steps, start=1)
         ),
     )

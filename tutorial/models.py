@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -39,3 +40,33 @@ class Sandbox(models.Model):
 def sandbox_group(sandbox_id: int) -> str:
     """The channel-layer group of every terminal connected to one sandbox."""
     return f"sandbox-{sandbox_id}"
+
+
+class Progress(models.Model):
+    """The steps of one module a learner has passed, and the commands they ran in it.
+
+    The learner is the logged-in user when there is one (progress follows them across devices),
+    otherwise the anonymous browser session. The command lines are kept, a bounded number, because
+    a step may ask that a command was run as well as that the cluster looks a certain way.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, blank=True,
+                             on_delete=models.CASCADE)
+    session_key = models.CharField(_("session"), max_length=40, blank=True)
+    module = models.SlugField(_("module"), max_length=64)
+    passed_steps = models.JSONField(_("passed steps"), default=list)
+    commands = models.JSONField(default=list)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("progress")
+        verbose_name_plural = _("progress")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "module"], condition=models.Q(user__isnull=False),
+                                    name="progress_one_per_user_and_module"),
+            models.UniqueConstraint(fields=["session_key", "module"], condition=models.Q(user__isnull=True),
+                                    name="progress_one_per_session_and_module"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.module}: {len(self.passed_steps)} steps"

@@ -8,9 +8,13 @@ version column does (a commit names the version it started from, and loses if an
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
+import secrets
+import time
 import weakref
 from datetime import timedelta
+from typing import Awaitable, Callable
 
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
@@ -20,6 +24,11 @@ from django.utils import timezone
 
 from django.conf import settings
 
+from cluster_engine.clock import FakeClock
+from cluster_engine.script import run_script
+from cluster_engine.state import SandboxState
+
+from .lessons import Lesson
 from .models import Sandbox, fresh_state_json, sandbox_group
 from .sandbox_processes import DirectSpawner, ZygoteSpawner
 
@@ -29,6 +38,10 @@ _locks: "weakref.WeakValueDictionary[int, asyncio.Lock]" = weakref.WeakValueDict
 
 #: ``last_active`` is written at most this often per sandbox, not on every command.
 ACTIVITY_RESOLUTION = timedelta(seconds=30)
+
+#: Why a sandbox's terminals restart (the ``reason`` of a ``sandbox.reset`` group message).
+RESET_BY_ADMIN = "admin"
+RESET_TO_MODULE = "module"
 
 
 _spawner = None
@@ -57,20 +70,51 @@ def sandbox_for_session(session_key: str) -> Sandbox:
 def reset_sandboxes(sandbox_ids: list[int]) -> None:
     """Put each sandbox back to a fresh machine and tell its open terminals."""
     for sandbox_id in sandbox_ids:
-        Sandbox.objects.filter(pk=sandbox_id).update(
-            state=fresh_state_json(), version=F("version") + 1, object_count=0,
-            last_active=timezone.now())
+        _replace_state(sandbox_id, fresh_state_json(), object_count=0)
+    for sandbox_id in sandbox_ids:
+        _restart_terminals(sandbox_id, RESET_BY_ADMIN)
+
+
+def reset_sandbox_to_module(sandbox_id: int, lesson: Lesson) -> None:
+    """Put the sandbox in the state the module starts from and restart its open terminals."""
+    state = module_start_state(lesson.start, seed=secrets.randbits(63), now=time.time())
+    _replace_state(sandbox_id, state, object_count=SandboxState.from_json(state).object_count())
+    _restart_terminals(sandbox_id, RESET_TO_MODULE)
+
+
+def module_start_state(commands: list[str], seed: int, now: float) -> str:
+    """A fresh machine on which ``commands`` ran in scripted mode, ending at ``now``.
+
+    What the commands wait for (``minikube start`` waits for its node to come up) passes on a
+    fake clock, so this takes milliseconds. A rehearsal finds out how long the commands take;
+    the real run then starts that long before ``now``, so the cluster looks as if the learner had
+    just typed them: its clock carries on from the real time, and ages read a few seconds.
+    """
+    rehearsal = FakeClock(now)
+    run_script(commands, io.StringIO(), rehearsal, seed=seed)
+    clock = FakeClock(now - (rehearsal.now() - now))
+    return run_script(commands, io.StringIO(), clock, seed=seed).state_json
+
+
+def _replace_state(sandbox_id: int, state: str, object_count: int) -> None:
+    """A new state with a higher version: a command in flight loses its commit, as it should."""
+    Sandbox.objects.filter(pk=sandbox_id).update(
+        state=state, version=F("version") + 1, object_count=object_count, last_active=timezone.now())
+
+
+def _restart_terminals(sandbox_id: int, reason: str) -> None:
     layer = get_channel_layer()
     if layer is not None:
-        for sandbox_id in sandbox_ids:
-            async_to_sync(layer.group_send)(sandbox_group(sandbox_id), {"type": "sandbox.reset"})
+        async_to_sync(layer.group_send)(sandbox_group(sandbox_id), {"type": "sandbox.reset", "reason": reason})
 
 
 class DatabaseStateService:
     """``StateService`` for one terminal: the sandbox's row, behind the sandbox's lock."""
 
-    def __init__(self, sandbox_id: int):
+    def __init__(self, sandbox_id: int, on_command: Callable[[str], Awaitable[None]] | None = None):
         self.sandbox_id = sandbox_id
+        #: Called with each command line the shell finished, once its changes are committed.
+        self._on_command = on_command
         self._lock = sandbox_lock(sandbox_id)
         self._version: int | None = None
         self._last_touch = timezone.now()
@@ -118,6 +162,8 @@ class DatabaseStateService:
             log.log(level if isinstance(level, int) else logging.ERROR, "sandbox %s: %s",
                     self.sandbox_id, event.get("message", ""))
             return
+        if event.get("type") == "command" and self._on_command is not None:
+            await self._on_command(str(event.get("line", "")))
         if timezone.now() - self._last_touch >= ACTIVITY_RESOLUTION:
             self._last_touch = timezone.now()
             await database_sync_to_async(

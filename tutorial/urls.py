@@ -9,4 +9,5 @@ app_name = "tutorial"
 urlpatterns = [
     path("", views.index, name="index"),
     path("modules/<slug:slug>/", views.module, name="module"),
+    path("modules/<slug:slug>/reset/", views.reset_module, name="reset-module"),
 ]

@@ -58,3 +58,12 @@ def test_the_state_itself_is_not_shown_on_the_change_page(admin_client):
     sandbox = started_sandbox("d" * 32)
     page = admin_client.get(f"/admin/tutorial/sandbox/{sandbox.pk}/change/").content.decode()
     assert 'name="state"' not in page
+
+
+def test_the_progress_list_shows_each_learners_module_and_passed_steps(admin_client):
+    from tutorial.models import Progress
+
+    Progress.objects.create(session_key="d" * 32, module="cluster", passed_steps=["help", "get-nodes"])
+    page = admin_client.get("/admin/tutorial/progress/").content.decode()
+    assert "dddddddddddd…" in page
+    assert '<td class="field-steps_passed">2</td>' in page

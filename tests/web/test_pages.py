@@ -3,10 +3,14 @@
 import os
 import re
 import textwrap
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.safestring import mark_safe
 
 from tutorial.lessons import LessonFileError, get_catalogue, load_lesson_file
 
@@ -75,12 +79,13 @@ def test_module_page_pairs_the_lesson_with_the_terminal(client, lang, lesson_tex
     assert lesson_text in page
     assert TITLES[lang][0] in page
     assert f'<button type="button" class="run" data-command="{command}"' in page
-    terminal = re.search(r'<div id="terminal"[^>]*>', page).group(0)
-    assert 'data-socket-path="/ws/terminal/"' in terminal
-    assert f'data-lang="{lang}"' in terminal
-    assert "data-text-ended=" in terminal
+    terminals = re.search(r'<section class="terminal-pane" id="terminals"[^>]*>', page).group(0)
+    assert 'data-socket-path="/ws/terminal/"' in terminals
+    assert f'data-lang="{lang}"' in terminals
+    assert 'data-module="cluster"' in terminals
+    assert "data-text-ended=" in terminals
     for script in ["vendor/xterm/xterm.js", "vendor/xterm/addon-fit.js", "vendor/xterm/addon-unicode11.js",
-                   "js/terminal.js"]:
+                   "js/terminal.js", "js/terminals.js", "js/lesson.js"]:
         assert f'src="/static/{script}"' in page
 
 
@@ -119,6 +124,78 @@ def test_japanese_interface_strings_are_translated(client):
     assert "やってみよう" in page
     assert "セッションが終了しました" in page
     assert "Try it" not in page
+
+
+@pytest.mark.parametrize(("lang", "label"), [("en", "Terminal"), ("ja", "ターミナル")])
+def test_lesson_page_offers_two_terminal_tabs_and_two_more_behind_the_plus(client, lang, label):
+    page = text_of(client.get(f"/{lang}/modules/cluster/"))
+    tabs = re.findall(r'<button type="button" role="tab"[^>]*>[^<]*</button>', page)
+    assert [re.search(r">([^<]*)<", tab).group(1) for tab in tabs] == [f"{label} {n}" for n in range(1, 5)]
+    assert ['aria-selected="true"' in tab for tab in tabs] == [True, False, False, False]
+    assert [" hidden>" in tab for tab in tabs] == [False, False, True, True]
+    assert all(f'aria-controls="terminal-panel-{n}"' in tab for n, tab in enumerate(tabs, start=1))
+    assert len(re.findall(r'role="tabpanel"', page)) == 4
+    assert 'class="terminal-add" aria-label="' in page
+
+
+def test_lesson_page_run_buttons_name_their_terminal_tab(client):
+    page = text_of(client.get("/en/modules/deploy/"))
+    proxy = re.search(r'<div class="command">\s*<code class="command-text">kubectl proxy</code>.*?</div>', page,
+                      re.S).group(0)
+    assert '<span class="command-tab">Terminal 2</span>' in proxy
+    assert 'data-tab="2"' in proxy and 'title="Run this command in terminal 2"' in proxy
+    assert "data-interrupt" not in proxy
+    assert 'data-command="kubectl get deployments" data-tab="1"' in page
+
+
+def test_lesson_page_run_buttons_of_interrupting_commands_say_so(client, settings, tmp_path):
+    settings.LESSONS_DIR = tmp_path
+    write(tmp_path, "01-one.yaml", GOOD_LESSON.format(id="one", order=1) + textwrap.dedent("""\
+        steps:
+          - id: restart-proxy
+            title: {en: Restart the proxy, ja: プロキシを再起動する}
+            commands:
+              - {run: kubectl proxy, tab: 2, interrupt: true}
+        """))
+    page = text_of(client.get("/ja/modules/one/"))
+    assert 'data-tab="2" data-interrupt' in page
+    assert "ターミナル 2 で Ctrl-C を押してから、このコマンドを実行します" in page
+
+
+def render_module_page(rf, lesson, **context) -> str:
+    """The module template alone, in English, with the context given (as the view would pass it)."""
+    with translation.override("en"):
+        return render_to_string("module.html", {"lesson": lesson, "lessons": [lesson], **context},
+                                request=rf.get(f"/en/modules/{lesson.id}/"))
+
+
+def test_lesson_page_shows_the_steps_passed_before_it_loaded(rf):
+    lesson = get_catalogue(settings.BASE_DIR / "lessons").page("cluster", "en")
+    page = render_module_page(rf, lesson, passed_steps=["minikube-version", "get-nodes"])
+    assert re.findall(r'<li class="step passed" id="step-([a-z-]+)"', page) == ["minikube-version", "get-nodes"]
+    assert '<li class="step" id="step-minikube-start"' in page
+
+
+def test_lesson_page_folds_hints_and_solutions(rf):
+    lesson = get_catalogue(settings.BASE_DIR / "lessons").page("cluster", "en")
+    step = {"id": "look", "number": 1, "title": "Look", "body": "", "commands": [],
+            "hint": mark_safe("<p>Try <code>get</code>.</p>"), "solution": mark_safe("<p>kubectl get pods</p>")}
+    page = render_module_page(rf, replace(lesson, steps=(step,)))
+    assert '<details class="hint"><summary>Hint</summary><p>Try <code>get</code>.</p></details>' in page
+    assert '<details class="solution"><summary>Show the solution</summary><p>kubectl get pods</p></details>' in page
+
+
+@pytest.mark.parametrize(("lang", "button", "question"), [
+    ("en", "Reset this module", "Reset this module?"),
+    ("ja", "このモジュールをリセット", "このモジュールをリセットしますか？"),
+])
+def test_lesson_page_resets_the_module_only_after_a_confirmation(client, lang, button, question):
+    page = text_of(client.get(f"/{lang}/modules/scale/"))
+    assert (f'aria-haspopup="dialog"\n                data-reset-url="/{lang}/modules/scale/reset/">{button}</button>'
+            in page)
+    dialog = re.search(r'<dialog id="reset-dialog".*?</dialog>', page, re.S).group(0)
+    assert f">{question}</h2>" in dialog
+    assert 'class="cancel" autofocus' in dialog
 
 
 def test_english_interface_is_not_translated(client):
@@ -325,3 +402,16 @@ def test_a_here_document_command_keeps_its_lines_but_not_the_final_newline(tmp_p
                 EOF
         """))
     assert load_lesson_file(path).steps[0].commands[0].run == "cat <<EOF\nhello\nEOF"
+
+
+def test_a_step_solution_is_rendered_folded(client, settings, tmp_path):
+    settings.LESSONS_DIR = tmp_path
+    write(tmp_path, "01-one.yaml", GOOD_LESSON.format(id="one", order=1) + textwrap.dedent("""\
+        steps:
+          - id: look
+            title: {en: Look, ja: 見る}
+            commands: [kubectl get pods]
+            solution: {en: "Run `kubectl get pods`.", ja: "`kubectl get pods` を実行します。"}
+        """))
+    page = text_of(client.get("/en/modules/one/"))
+    assert '<details class="solution">' in page and "<code>kubectl get pods</code>" in page

@@ -70,14 +70,17 @@ def sandbox_children() -> set[int]:
 class Terminal:
     """A browser tab's side of the socket, for tests."""
 
-    def __init__(self, session_key: str | None, origin: bytes = ORIGIN, lang: str = "en"):
+    def __init__(self, session_key: str | None, origin: bytes = ORIGIN, lang: str = "en",
+                 module: str | None = None, tab: int = 1):
         headers = [(b"origin", origin), (b"host", b"127.0.0.1:8000")]
         if session_key:
             headers.append((b"cookie", f"{settings.SESSION_COOKIE_NAME}={session_key}".encode()))
-        self.socket = WebsocketCommunicator(application, f"/ws/terminal/?lang={lang}", headers=headers)
+        path = f"/ws/terminal/?lang={lang}&tab={tab}" + (f"&module={module}" if module else "")
+        self.socket = WebsocketCommunicator(application, path, headers=headers)
         self.screen = ""
         self.exit_status = None
         self.notices: list[str] = []
+        self.events: list[dict] = []
 
     async def connect(self) -> bool:
         connected, _ = await self.socket.connect(timeout=10)
@@ -91,6 +94,13 @@ class Terminal:
         seen = len(self.notices)
         await self._receive_while(lambda: len(self.notices) == seen, "a notice", timeout)
         return self.notices[-1]
+
+    async def event_where(self, wanted, since: int = 0, timeout: float = 15) -> dict:
+        """The first event (from the ``since``-th on) for which ``wanted(event)`` holds."""
+        def found():
+            return next((event for event in self.events[since:] if wanted(event)), None)
+        await self._receive_while(lambda: found() is None, "a matching event", timeout)
+        return found()
 
     async def _receive_while(self, waiting, what: str, timeout: float) -> None:
         deadline = asyncio.get_running_loop().time() + timeout
@@ -110,6 +120,8 @@ class Terminal:
             elif kind == "exit":
                 self.exit_status = payload
                 self.screen += f"[exit {payload}]"
+            elif kind == "event":
+                self.events.append(payload)
 
     async def run(self, command: str, until: str) -> str:
         """Type ``command`` and Enter; wait for ``until`` in what follows the echoed line, then
