@@ -115,6 +115,7 @@ class Cluster:
         self.timers = _WatchedTimers(state.timers, state.counters)
         self._rng_start = self.rng.state
         self._profile_start = dict(state.minikube)
+        self._other_state_changed = False
         #: Indexes derived from the store for this command's span; each checks its own staleness.
         self.cache: dict[str, object] = {}
 
@@ -189,6 +190,16 @@ class Cluster:
                 counters["settledResourceVersion"] = before
                 return
 
+    def mark_state_changed(self) -> None:
+        """Make this transaction save a change the cluster cannot see by itself.
+
+        The store, the timers, the random generator and the minikube profile report their own
+        changes; everything else the state holds (the learner's files, container layers and
+        logs, loopback listeners, the shell's saved history) is written straight into
+        ``self.state``, and whoever writes it says so here.
+        """
+        self._other_state_changed = True
+
     def finish(self) -> bool:
         """Write the clock and random state back; True if anything worth saving changed.
 
@@ -197,8 +208,8 @@ class Cluster:
         """
         self.state.rng_state = self.rng.state
         self.state.now = self.now
-        return (self.store.changed or self.timers.changed or self.rng.state != self._rng_start
-                or self.profile != self._profile_start)
+        return (self._other_state_changed or self.store.changed or self.timers.changed
+                or self.rng.state != self._rng_start or self.profile != self._profile_start)
 
 
 from . import controllers  # noqa: E402,F401  (its modules register themselves with ``controller``)

@@ -24,10 +24,10 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, TextIO
 
 from . import containers, images
-from .commands import COMMANDS, CommandContext, ShellExit
+from .commands import COMMANDS, CommandContext
 from .resources import resolve
-from .shell.filesystem import ContainerFileSystem, FileSystemError
-from .shell.filesystem import resolve as resolve_path
+from .shell import nested
+from .shell.filesystem import ContainerFileSystem
 
 if TYPE_CHECKING:
     from .cluster import Cluster
@@ -47,8 +47,6 @@ SHELL_PROGRAMS = frozenset({"bash", "sh"})
 SHELL_DIRECTORIES = ("/bin", "/usr/bin")
 #: Status the runtime reports when it cannot start the command (Docker's "cannot invoke").
 CANNOT_EXECUTE = 126
-#: Status of a process killed with its container (SIGKILL).
-KILLED = 137
 PODS = resolve("pods")
 CONTAINER_PID = 1
 
@@ -109,12 +107,6 @@ class _Everything(frozenset):
         return True
 
 
-def _new_shell(ctx: CommandContext):
-    from .shell import Shell
-
-    return Shell(replace(ctx, extra=dict(ctx.extra)))
-
-
 def _is_shell(name: str) -> bool:
     directory, base = posixpath.split(name)
     return base in SHELL_PROGRAMS and (not directory or directory in SHELL_DIRECTORIES)
@@ -141,7 +133,7 @@ def start(argv: list[str], ctx: CommandContext, stdin: TextIO | None, stdout: Te
     absent = ctx.extra["absent_programs"]
     if _is_shell(name) and base not in absent:
         return _run_shell(argv, ctx, stdin, stdout, stderr)
-    shell = _new_shell(ctx)
+    shell = nested.new_shell(ctx)
     if directory:
         found = base in COMMANDS and base not in absent and \
             posixpath.normpath(directory) in shell._installed_in(base)
@@ -157,106 +149,11 @@ def start(argv: list[str], ctx: CommandContext, stdin: TextIO | None, stdout: Te
 
 def _run_shell(argv: list[str], ctx: CommandContext, stdin: TextIO | None, stdout: TextIO,
                stderr: TextIO) -> int:
-    """bash as the runtime starts it: ``-c SCRIPT``, a script file, or commands from its input."""
-    name = posixpath.basename(argv[0])
-    options = [arg for arg in argv[1:] if arg.startswith("-")]
-    operands = [arg for arg in argv[1:] if not arg.startswith("-")]
+    """bash as the runtime starts it: the first shell of its process tree, dying with the container."""
     ctx = replace(ctx, env={**ctx.env, "PWD": ctx.cwd, "SHLVL": "1"})
-    if any("c" in option for option in options) or operands:
-        if not operands:
-            stderr.write(f"{name}: -c: option requires an argument\n")
-            return 2
-        script = operands[0]
-        if not any("c" in option for option in options):
-            try:
-                script = ctx.fs.read(resolve_path(ctx.cwd, operands[0]))
-            except FileSystemError as error:
-                stderr.write(f"{name}: {operands[0]}: {error.strerror}\n")
-                return 127
-        shell = _new_shell(replace(ctx, interactive=False))
-        try:
-            return shell.run_line(script, stdout, stderr,
-                                  stdin if stdin is not None else io.StringIO())
-        except ShellExit as done:
-            return done.status
-    if stdin is None:
-        return 0
-    if ctx.interactive:
-        return interactive_session(_new_shell(ctx), stdout, stderr)
-    return _read_commands(_new_shell(ctx), stdin, stdout, stderr)
-
-
-def interactive_session(shell, stdout: TextIO, stderr: TextIO) -> int:
-    """A terminal session with ``shell``: prompt, read, run, until ``exit`` or end of input.
-
-    Ctrl-C at the prompt abandons the line; during a command it ends that command (status 130)
-    and the session goes on, as bash in a container does. When the container stops (its pod
-    deleted, the container restarted) the shell dies with it.
-    """
-    read_line = shell.ctx.read_line
-    while True:
-        if not _alive(shell.ctx):
-            return KILLED
-        try:
-            if read_line is None:
-                raise EOFError
-            text = read_line(shell.prompt())
-            while not shell.is_complete(text):
-                text += "\n" + read_line(shell.get_var("PS2") or "")
-        except EOFError:
-            stdout.write("exit\n")
-            return shell.last_status
-        except KeyboardInterrupt:
-            stdout.write("^C\n")
-            shell.last_status = 130
-            continue
-        if not _alive(shell.ctx):
-            return KILLED
-        if not text.strip():
-            continue
-        shell.history.append(text)
-        try:
-            shell.run_line(text, stdout, stderr)
-        except ShellExit as done:
-            return done.status
-        except KeyboardInterrupt:
-            stdout.write("\n")
-            shell.last_status = 130
+    return nested.run_bash(argv, ctx, stdin, stdout, stderr, alive=lambda: _alive(ctx))
 
 
 def _alive(ctx: CommandContext) -> bool:
     with ctx.sandbox.transaction() as cluster:
         return ctx.extra["container"].still_running(cluster)
-
-
-def _read_commands(shell, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
-    """bash without a terminal: commands from its input, no prompt, until the input ends."""
-    piped = stdin.read()
-    if piped:
-        lines = iter(piped.splitlines())
-
-        def next_line(prompt: str) -> str:
-            line = next(lines, None)
-            if line is None:
-                raise EOFError
-            return line
-    else:
-        next_line = shell.ctx.read_line
-    pending = ""
-    while True:
-        try:
-            if next_line is None:
-                raise EOFError
-            line = next_line("")
-        except EOFError:
-            if pending:
-                shell.run_line(pending, stdout, stderr)
-            return shell.last_status
-        pending = f"{pending}\n{line}" if pending else line
-        if not shell.is_complete(pending):
-            continue
-        text, pending = pending, ""
-        try:
-            shell.run_line(text, stdout, stderr)
-        except ShellExit as done:
-            return done.status

@@ -63,13 +63,13 @@ def listen(cluster: "Cluster", port: int, kind: str, owner_pid: int, **details) 
         raise PortInUse(port)
     record = {"kind": kind, "pid": owner_pid, **details}
     cluster.state.loopback[str(port)] = record
-    cluster.store.changed = True
+    cluster.mark_state_changed()
     return record
 
 
 def close(cluster: "Cluster", port: int) -> None:
     if cluster.state.loopback.pop(str(port), None) is not None:
-        cluster.store.changed = True
+        cluster.mark_state_changed()
 
 
 def close_owned_by(cluster: "Cluster", owner_pid: int) -> None:
@@ -77,7 +77,7 @@ def close_owned_by(cluster: "Cluster", owner_pid: int) -> None:
     for port, record in list(cluster.state.loopback.items()):
         if record.get("pid") == owner_pid:
             del cluster.state.loopback[port]
-            cluster.store.changed = True
+            cluster.mark_state_changed()
 
 
 def request(cluster: "Cluster", port: int, http: HttpRequest) -> HttpResponse | None:

@@ -17,6 +17,7 @@ def login_environment(lang: str) -> dict[str, str]:
         "USER": "learner",
         "LOGNAME": "learner",
         "SHELL": "/bin/bash",
+        "SHLVL": "1",
         "PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
         "PWD": HOME,
         "TERM": "xterm-256color",

@@ -4,23 +4,32 @@ This is what runs in each browser terminal's process. Line editing, history, Ctr
 come from GNU readline, through Python's ``input()``: the same editor bash itself uses, in C, so a
 key press costs next to nothing. Tab asks ``completion.complete`` what bash would offer. Ctrl-C
 abandons the line being typed; while a command runs it ends the command with status 130, as in
-bash. Ctrl-D on an empty line ends the shell. The state is reached only through the side channel
-to the parent; the history is read from it when the shell starts and written back when it ends
-(``history.py``), also when the browser goes away (SIGHUP) or the server ends the shell (SIGTERM).
+bash. Ctrl-D on an empty line ends the shell. A command reading its standard input (``cat >
+notes.txt``, ``kubectl apply -f -``) reads the keyboard as in bash: the pty in cooked mode, line
+by line, until Ctrl-D. The state is reached only through the side channel to the parent; the
+history is read from it when the shell starts. When the shell ends, also when the browser goes
+away (SIGHUP) or the server ends the shell (SIGTERM), one last transaction appends its history
+(``history.py``) and frees the loopback ports it still holds, as closing a terminal frees those
+of its processes.
 """
 
 from __future__ import annotations
 
+import codecs
+import io
 import json
 import logging
+import os
 import readline
 import signal
 import sys
+import threading
 from contextlib import contextmanager
 from typing import Iterator, TextIO
 
-from . import history
+from . import history, loopback
 from .clock import RealClock
+from .cluster import Cluster
 from .commands import ShellExit
 from .completion import DELIMITERS, complete, sources_for_shell
 from .sandbox import StateConflict
@@ -68,7 +77,9 @@ def run_terminal(state_fd: int, lang: str) -> int:
     sys.stdin, sys.stdout, sys.stderr = _pty_streams()
     backend = SideChannelBackend.from_fd(state_fd)
     logging.basicConfig(handlers=[SideChannelLogHandler(backend)], force=True)
-    terminal = Terminal(new_shell(backend, RealClock(), lang=lang, interactive=True), backend)
+    shell = new_shell(backend, RealClock(), lang=lang, interactive=True)
+    shell.assign_pid(os.getpid())
+    terminal = Terminal(shell, backend)
     signal.signal(signal.SIGHUP, _hang_up)
     signal.signal(signal.SIGTERM, _hang_up)
     try:
@@ -80,7 +91,7 @@ def run_terminal(state_fd: int, lang: str) -> int:
     signal.signal(signal.SIGHUP, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     terminal.shell.hang_up()
-    terminal.save_history()
+    terminal.leave()
     try:
         backend.report_exit(status)
     except OSError:
@@ -149,30 +160,36 @@ class Terminal:
             self.new_lines.append(text)
             readline.add_history(text)
 
-    def save_history(self) -> None:
-        """Append this shell's new lines to the sandbox's saved history (bash's ``histappend``).
+    def leave(self) -> None:
+        """The shell's last transaction, after its jobs ended: append its new lines to the saved
+        history (bash's ``histappend``) and free the loopback ports its commands still hold.
 
-        Called as the shell ends, after its jobs. Like the loading, it leaves the cluster where
-        it is, so a hang-up is answered well within the grace the pty session gives.
+        Like the loading, it leaves the cluster where it is (no timers run, no controllers), so
+        a hang-up is answered well within the grace the pty session gives.
         """
-        if not self.new_lines:
-            return
         try:
             _version, state_json = self.backend.begin(None)
         except (SideChannelError, OSError) as error:
-            log.warning("the history could not be saved: %s", error)
+            log.warning("the shell's end could not be saved: %s", error)
             return
         try:
-            state = SandboxState.from_json(state_json)
-            history.append_saved(state.shell, self.new_lines)
+            cluster = Cluster(SandboxState.from_json(state_json), self.shell.ctx.clock)
+            if self.new_lines:
+                history.append_saved(cluster.state.shell, self.new_lines)
+                cluster.mark_state_changed()
+            loopback.close_owned_by(cluster, self.shell.pid)
+            changed = cluster.finish()
         except ValueError as error:
             self.backend.abort()
-            log.warning("the history could not be saved: %s", error)
+            log.warning("the shell's end could not be saved: %s", error)
+            return
+        if not changed:
+            self.backend.abort()
             return
         try:
-            self.backend.commit(state.to_json(), state.object_count())
+            self.backend.commit(cluster.state.to_json(), cluster.state.object_count())
         except (StateConflict, SideChannelError, OSError) as error:
-            log.warning("the history could not be saved: %s", error)
+            log.warning("the shell's end could not be saved: %s", error)
             return
         self.new_lines = []
 
@@ -204,6 +221,7 @@ class Terminal:
             try:
                 text += "\n" + input(CONTINUATION_PROMPT)
             except EOFError:
+                sys.stdout.write("\n")
                 break
         return text
 
@@ -268,8 +286,10 @@ class Terminal:
         if not text.strip():
             return None
         self._remember(text)
+        announcer = _RunningAnnouncer(shell.ctx.sandbox, text)
         try:
-            status = _interruptible(shell.run_line, text, sys.stdout, sys.stderr)
+            status = _interruptible(shell.run_line, text, sys.stdout, sys.stderr,
+                                    TerminalInput())
         except KeyboardInterrupt:
             sys.stdout.write("\n")
             shell.last_status = status = 130
@@ -279,15 +299,92 @@ class Terminal:
             log.warning("the state channel closed; ending the sandbox shell")
             return 1
         finally:
+            announcer.cancel()
             if readline.get_current_history_length() != len(shell.history):
                 self._show_history_to_readline()
         sys.stdout.flush()
         try:
             with self._sandbox_turn():
-                shell.ctx.sandbox.event(type="command", line=text, status=status)
+                shell.ctx.sandbox.event(type="command", line=None if announcer.announced else text,
+                                        status=status)
         except OSError:
             return 1
         return None
+
+
+class _RunningAnnouncer:
+    """Tells the parent about a command that is still running after a moment (``kubectl proxy``,
+    a shell inside a container), so a lesson step that only asks for the command to be typed
+    passes while it runs; quick commands are reported once, when they end."""
+
+    AFTER_SECONDS = 1.0
+
+    def __init__(self, sandbox, line: str):
+        self.announced = False
+        self._sandbox, self._line = sandbox, line
+        self._timer = threading.Timer(self.AFTER_SECONDS, self._announce)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _announce(self) -> None:
+        try:
+            self._sandbox.event(type="command", line=self._line, status=None)
+            self.announced = True
+        except OSError:
+            pass
+
+    def cancel(self) -> None:
+        self._timer.cancel()
+        self._timer.join()
+
+
+class TerminalInput(io.TextIOBase):
+    """A foreground command's standard input: the keyboard, through the pty in cooked mode.
+
+    readline is not reading while a command runs, so the terminal is as bash leaves it for its
+    commands: the kernel echoes and edits each line and hands it over on Enter; Ctrl-D on an
+    empty line is the end of input (the next read waits for the keyboard again, as on a real
+    terminal), Ctrl-D after some characters hands those over without a newline. Ctrl-C arrives
+    as SIGINT, a KeyboardInterrupt out of the read.
+
+    The command keeps the shell's baton while it waits: a file tool reads its input inside its
+    transaction, which a background job must not meet half done.
+    """
+
+    def __init__(self, fd: int = 0):
+        self._fd = fd
+        self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        self._pending = ""
+
+    def readable(self) -> bool:
+        return True
+
+    def isatty(self) -> bool:
+        return True
+
+    def _typed(self) -> str:
+        """What the next read of the terminal gives: a line, part of one, or "" (Ctrl-D)."""
+        while True:
+            data = os.read(self._fd, 4096)
+            text = self._decoder.decode(data, final=not data)
+            if text or not data:
+                return text
+
+    def _take(self, length: int) -> str:
+        taken, self._pending = self._pending[:length], self._pending[length:]
+        return taken
+
+    def readline(self, size: int | None = -1) -> str:
+        while "\n" not in self._pending and (typed := self._typed()):
+            self._pending += typed
+        end = self._pending.find("\n") + 1 or len(self._pending)
+        return self._take(end if size is None or size < 0 else min(size, end))
+
+    def read(self, size: int | None = -1) -> str:
+        whole = size is None or size < 0
+        while (whole or len(self._pending) < size) and (typed := self._typed()):
+            self._pending += typed
+        return self._take(len(self._pending) if whole else size)
 
 
 def _interruptible(function, *args):

@@ -2,17 +2,18 @@
 
 Every one has the shape of any other command, so pipes and redirections treat them alike.
 Those registered with ``@builtin`` are bash builtins (``type`` says so, ``$PATH`` does not matter);
-``env``, ``clear`` and ``which`` are programs in ``/usr/bin``. Builtins that change the shell
-(``cd``, ``export``, ``history``) reach it through ``ctx.shell``.
+``env``, ``clear``, ``which`` and ``bash`` itself are programs in ``/usr/bin``. Builtins that
+change the shell (``cd``, ``export``, ``history``) reach it through ``ctx.shell``.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Callable, TextIO
 
 from ..commands import COMMANDS, Command, CommandContext, ShellExit, command
-from . import escapes
+from . import escapes, nested
 from .filesystem import FileSystemError, resolve
 from .jobs import SIGNALS, Job, JobTable, notice
 from .parser import KEYWORDS
@@ -178,7 +179,7 @@ class _Printf:
                 text = text[:1]
             elif kind == "q":
                 text = _shell_quote(text)
-            return f"%{spec}s" % text, stop
+            return _bytewise(spec, text), stop
         if kind in "di":
             return f"%{spec}d" % self.integer(arg), False
         if kind in "ouxX":
@@ -186,6 +187,12 @@ class _Printf:
             text = f"%{spec}{'d' if kind == 'u' else kind}" % number
             return (text.replace("0o", "0", 1) if kind == "o" else text), False
         return f"%{spec}{kind}" % self.real(arg), False
+
+
+def _bytewise(spec: str, text: str) -> str:
+    """``%s`` with a width or precision as bash 5.2 applies them: in bytes of UTF-8, not in
+    characters, so ``printf '%-8s|' 日本`` pads six bytes with two spaces, as bash does."""
+    return (f"%{spec}s".encode() % text.encode("utf-8", "surrogatepass")).decode("utf-8", "replace")
 
 
 def _shell_quote(text: str) -> str:
@@ -287,6 +294,22 @@ def env(argv, stdin, stdout, stderr, ctx: CommandContext) -> int:
             stderr.write(f"env: ‘{args[0]}’: No such file or directory\n")
             return 127
         return COMMANDS[args[0]](args, stdin, stdout, stderr, ctx)
+
+
+@command("bash", "sh")
+def bash(argv, stdin, stdout, stderr, ctx: CommandContext) -> int:
+    """A child bash on this machine: it inherits only the exported variables, one ``$SHLVL``
+    deeper, and is interactive (the same prompt, ``exit`` back) when its input is the terminal."""
+    try:
+        level = int(ctx.env.get("SHLVL", "0")) + 1
+    except ValueError:
+        level = 1
+    extra = dict(ctx.extra)
+    if ctx.shell is not None:
+        extra["pid"] = ctx.shell.next_pid()
+    child = replace(ctx, env={**ctx.env, "SHLVL": str(level), "PWD": ctx.cwd}, extra=extra,
+                    interactive=ctx.interactive and stdin.isatty())
+    return nested.run_bash(argv, child, stdin, stdout, stderr)
 
 
 @builtin("pwd")

@@ -40,6 +40,9 @@ MAX_LINE = 64 * 1024
 MAX_SUBSTITUTION_OUTPUT = 1 << 20
 #: A stage writing more than this into a pipe is stopped, as SIGPIPE would stop it.
 MAX_PIPE_BUFFER = 8 << 20
+#: What one command line, or one job, may print (stdout and stderr together, in characters):
+#: ``cat`` of the same file a thousand times must cost one message, not a flooded browser.
+MAX_COMMAND_OUTPUT = 8 << 20
 HOSTNAME = "minikube-tutorial"
 DEFAULT_PID = 2187
 #: Builtins whose ``NAME=value`` arguments are expanded like assignments, without splitting.
@@ -83,6 +86,57 @@ class _BoundedBuffer(io.StringIO):
             raise OutputOverflow(self)
         self._room -= len(text)
         return super().write(text)
+
+
+class _LimitedOutput(io.TextIOBase):
+    """A stream to the terminal that stops the command once its ``budget`` is spent.
+
+    stdout and stderr share one budget, a list holding the characters left.
+    """
+
+    def __init__(self, stream: TextIO, budget: list[int]):
+        self.stream = stream
+        self.budget = budget
+
+    def writable(self) -> bool:
+        return True
+
+    def isatty(self) -> bool:
+        return self.stream.isatty()
+
+    def fileno(self) -> int:
+        return self.stream.fileno()
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def write(self, text: str) -> int:
+        room = self.budget[0]
+        if len(text) > room:
+            self.stream.write(text[:room])
+            self.budget[0] = 0
+            raise OutputOverflow(self)
+        self.budget[0] = room - len(text)
+        return self.stream.write(text)
+
+
+def _limited(stdout: TextIO, stderr: TextIO) -> tuple[_LimitedOutput, _LimitedOutput]:
+    budget = [MAX_COMMAND_OUTPUT]
+    return _LimitedOutput(stdout, budget), _LimitedOutput(stderr, budget)
+
+
+def _unlimited(stream: TextIO) -> TextIO:
+    """The terminal behind a line's limited stream: a job started there gets a budget of its own."""
+    return stream.stream if isinstance(stream, _LimitedOutput) else stream
+
+
+def _output_limit_reached(overflow: OutputOverflow, limited: tuple[_LimitedOutput, ...]) -> bool:
+    """True (after saying so) if ``overflow`` spent the budget of ``limited``."""
+    if overflow.stream not in limited:
+        return False
+    limited[1].stream.write(f"\nbash: output limit reached: a command may print at most "
+                            f"{MAX_COMMAND_OUTPUT >> 20} MiB; the rest was dropped\n")
+    return True
 
 
 class _DevNull(io.TextIOBase):
@@ -133,7 +187,22 @@ class Shell:
         #: Only the learner's own shell keeps jobs; ``&`` inside a job just runs the command.
         self.jobs: JobTable | None = JobTable(self.baton) if self._runner is FOREGROUND else None
         self._pids = itertools.count(self.pid + 1)
+        #: ``$!`` in a job, copied from the shell that started it, as a fork copies it.
+        self._inherited_background_pid: int | None = None
         self.set_var("PWD", ctx.cwd)
+
+    def assign_pid(self, pid: int) -> None:
+        """Give this shell the process id of the process it runs in: what ``$$`` shows, and
+        what owns the loopback ports its commands open, so closing one terminal frees its own."""
+        self.pid = self.ctx.extra["pid"] = pid
+        self._pids = itertools.count(pid + 1)
+
+    @property
+    def last_background_pid(self) -> int | None:
+        """``$!``: the process id of the job started last, None before the first."""
+        if self.jobs is not None:
+            return self.jobs.last_pid
+        return self._inherited_background_pid
 
     def next_pid(self) -> int:
         """A process id for something this shell starts, counted so transcripts stay the same."""
@@ -260,6 +329,9 @@ class Shell:
         """Run one complete input; the exit status, also left in ``$?``. ``exit`` raises ShellExit."""
         stdin = io.StringIO() if stdin is None else stdin
         self._depth += 1
+        limited = _limited(stdout, stderr) if self._depth == 1 else ()
+        if limited:
+            stdout, stderr = limited
         takes_turn = self._depth == 1 and not self.baton.holding(self._runner)
         if takes_turn:
             self.baton.acquire(self._runner)
@@ -292,6 +364,10 @@ class Shell:
             raise
         except SideChannelError:
             raise
+        except OutputOverflow as overflow:
+            if not _output_limit_reached(overflow, limited):
+                raise
+            self.last_status = 1
         except Exception:
             self.last_status = self._internal_error(stderr, text)
         finally:
@@ -367,17 +443,21 @@ class Shell:
     def _start_job(self, item: AndOrList, stdout: TextIO, stderr: TextIO) -> int:
         """``item &``: announce ``[1] 2188`` and run it as a job; the shell goes on at once."""
         text = item.display()
+        background_pid = self.last_background_pid
         job = self.jobs.add(text, self.next_pid)
         if job is None:
             stderr.write("bash: fork: Resource temporarily unavailable\n")
             return 254
         stderr.write(f"[{job.number}] {job.pid}\n")
-        shell = self._job_shell(job)
+        shell = self._job_shell(job, background_pid)
+        stdout, stderr = _unlimited(stdout), _unlimited(stderr)
         self.baton.start(job, lambda: shell._run_job(item, stdout, stderr, text))
         return 0
 
-    def _job_shell(self, job: Job) -> Shell:
-        """A copy of this shell for a job, as a fork copies bash: changes made there stay there."""
+    def _job_shell(self, job: Job, background_pid: int | None) -> Shell:
+        """A copy of this shell for a job, as a fork copies bash: changes made there stay there.
+
+        ``background_pid`` is ``$!`` as it was before the job started."""
         ctx = dataclasses.replace(self.ctx, env=dict(self.env), clock=TurnTakingClock(self.baton, job),
                                   read_line=_no_terminal_input)
         shell = Shell(ctx)
@@ -387,15 +467,21 @@ class Shell:
         shell.last_status = self.last_status
         shell.history = self.history
         shell._pids = self._pids
+        shell._inherited_background_pid = background_pid
         return shell
 
     def _run_job(self, item: AndOrList, stdout: TextIO, stderr: TextIO, text: str) -> int:
         """The body of a job's thread: ``item`` with no input, its failures contained like run_line's."""
         self._depth += 1
+        limited = _limited(stdout, stderr)
         try:
-            return self._run_and_or(item, _DevNull(), stdout, stderr)
+            return self._run_and_or(item, _DevNull(), *limited)
         except ShellExit as exit_:
             return exit_.status
+        except OutputOverflow as overflow:
+            if not _output_limit_reached(overflow, limited):
+                raise
+            return 1
         except ExpansionError as error:
             stderr.write(f"bash: {error}\n")
             return 1

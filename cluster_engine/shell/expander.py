@@ -284,9 +284,10 @@ class Expander:
 
     def _lookup(self, name: str) -> str | None:
         shell = self._shell
-        special = {"?": shell.last_status, "$": shell.pid, "#": 0, "0": "bash", "-": "himBHs"}
+        special = {"?": shell.last_status, "$": shell.pid, "#": 0, "0": "bash", "-": "himBHs",
+                   "!": shell.last_background_pid}
         if name in special:
-            return str(special[name])
+            return None if special[name] is None else str(special[name])
         if _NAME.fullmatch(name):
             return shell.get_var(name)
         return None

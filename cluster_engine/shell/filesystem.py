@@ -128,11 +128,6 @@ def _child_names(paths, directory: str) -> set[str]:
             if path.startswith(prefix) and path != prefix and "/" not in path[len(prefix):]}
 
 
-def _mark_changed(cluster: "Cluster") -> None:
-    """Make the transaction save: the cluster only notices changes to its objects by itself."""
-    cluster.store.changed = True
-
-
 # -- the learner's machine -----------------------------------------------------------------------
 
 USER = "learner"
@@ -389,7 +384,7 @@ class SandboxFileSystem:
             self._check_room(files, path, text)
             files[path] = {"kind": "file", "text": text, "mode": mode, "mtime": now,
                            **({} if owner == self.user else {"owner": owner})}
-            _mark_changed(cluster)
+            cluster.mark_state_changed()
 
     def mkdir(self, path: str) -> None:
         with self.sandbox.transaction() as cluster:
@@ -400,7 +395,7 @@ class SandboxFileSystem:
             self._check_room(files, path, "")
             self._touch_directory(files, posixpath.dirname(path), cluster.now)
             files[path] = {"kind": "dir", "mode": 0o775, "mtime": cluster.now}
-            _mark_changed(cluster)
+            cluster.mark_state_changed()
 
     def remove(self, path: str) -> None:
         with self.sandbox.transaction() as cluster:
@@ -416,7 +411,7 @@ class SandboxFileSystem:
                 files[path] = {"kind": "gone"}
             else:
                 files.pop(path, None)
-            _mark_changed(cluster)
+            cluster.mark_state_changed()
 
     def set_mtime(self, path: str, mtime: float) -> None:
         """Change a file's modification time (``touch`` on a file that exists)."""
@@ -433,7 +428,7 @@ class SandboxFileSystem:
                                if base.kind == "dir" else
                                {"kind": "file", "text": base.text, "mode": base.mode, "mtime": mtime})
             files[path]["mtime"] = mtime
-            _mark_changed(cluster)
+            cluster.mark_state_changed()
 
 
 # -- a container ---------------------------------------------------------------------------------
@@ -579,7 +574,7 @@ class ContainerFileSystem:
             if value is not None and _size(value) > MAX_FILE_SIZE:
                 raise FileSystemError(NO_SPACE)
             layer[path] = value
-        _mark_changed(cluster)
+        cluster.mark_state_changed()
 
     def _read_only_mount(self, pod: dict, path: str) -> bool:
         """True when ``path`` lies on a mounted volume that is not a writable emptyDir."""
@@ -629,7 +624,7 @@ class ContainerFileSystem:
             if self.info(path) is not None:
                 layer[path] = None
             self._cached = None
-            _mark_changed(cluster)
+            cluster.mark_state_changed()
 
     def set_mtime(self, path: str, mtime: float) -> None:
         """Containers keep no times of their own; ``touch`` on an existing file changes nothing."""

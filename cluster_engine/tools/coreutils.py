@@ -18,6 +18,7 @@ from datetime import datetime, timezone
 from typing import TextIO
 
 from ..commands import CommandContext, command
+from ..printers.tabwriter import display_width
 from ..shell.filesystem import (FILE_EXISTS, IS_A_DIRECTORY, NO_SUCH_FILE, NOT_A_DIRECTORY,
                                 FileInfo, FileSystemError, collation_key)
 from .gnu import (UsageError, inputs, one_transaction, parse, path, quote_always, quote_locale,
@@ -132,8 +133,8 @@ class _Lister:
             rows = math.ceil(count / columns)
             if math.ceil(count / rows) != columns:
                 continue
-            widths = [max(len(name) for name in names[column * rows:(column + 1) * rows]) + 2
-                      for column in range(columns)]
+            widths = [max(display_width(name) for name in names[column * rows:(column + 1) * rows])
+                      + 2 for column in range(columns)]
             if sum(widths) <= self.width or columns == 1:
                 break
         out = []
@@ -151,7 +152,7 @@ class _Lister:
                         line += " "
                         position += 1
                 line += names[index]
-                position += len(names[index])
+                position += display_width(names[index])
                 target += widths[column]
             out.append(line + "\n")
         self.stdout.write("".join(out))

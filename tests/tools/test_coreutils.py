@@ -178,3 +178,13 @@ def test_editors_explain_how_to_write_a_file(lang, words):
     assert words in result.err and result.err.endswith("cat > notes.txt <<EOF\n")
     assert result.err.count("\n") == 1
     assert run(shell, "which nano").out == "/usr/bin/nano\n"
+
+
+def test_ls_columns_measure_japanese_names_by_their_width_on_screen():
+    shell = new_shell(LocalBackend(), FakeClock(), interactive=True)
+    shell.ctx.extra["columns"] = 17
+    for name in ("ab", "cd", "メモ.txt"):
+        shell.ctx.fs.write(f"/home/learner/{name}", "")
+    out = _Terminal()
+    shell.run_line("ls", out, io.StringIO())
+    assert out.getvalue() == "ab  メモ.txt\ncd\n"

@@ -353,3 +353,82 @@ def test_ctrl_d_on_a_continuation_line_reports_the_open_quote_and_keeps_the_shel
     screen = plain(terminal.read_until(PROMPT, start))
     assert "bash: unexpected EOF while looking for matching `\"'" in screen
     assert terminal.run("echo still-here") == "still-here\n"
+
+
+def type_after_start(terminal: Terminal, line: str) -> int:
+    """Type ``line`` and Enter, and let the command start reading before anything else is typed:
+    keys typed while readline still holds the terminal would reach the command unechoed."""
+    start = terminal.mark()
+    terminal.type(line + "\r")
+    terminal.read_until(line + "\r\n", start)
+    terminal.watch_for(0.3)
+    return start
+
+
+def test_cat_into_a_file_reads_the_keyboard_until_ctrl_d(open_terminal):
+    terminal = open_terminal(fresh_sandbox())
+    start = type_after_start(terminal, "cat > notes.txt")
+    terminal.type("first line\r")
+    terminal.read_until("first line\r\n", start)
+    terminal.type("二行目\r")
+    terminal.read_until("二行目\r\n", start)
+    terminal.type(CTRL_D)
+    terminal.read_until(PROMPT, start)
+    assert terminal.run("cat notes.txt; echo $?") == "first line\n二行目\n0\n"
+
+
+def test_commands_without_a_file_read_the_keyboard_too(open_terminal):
+    terminal = open_terminal(fresh_sandbox())
+    start = type_after_start(terminal, "grep -c o")
+    terminal.type("one\rtwo\rthree\r" + CTRL_D)
+    assert plain(terminal.read_until(PROMPT, start)).endswith("three\n2\n" + PROMPT)
+
+
+def test_ctrl_c_ends_cat_reading_the_keyboard_with_status_130(open_terminal):
+    terminal = open_terminal(fresh_sandbox())
+    start = type_after_start(terminal, "cat")
+    terminal.type("typed but never ended\r")
+    terminal.read_until("typed but never ended\r\n", start)
+    terminal.interrupt_until(PROMPT, start)
+    assert terminal.run("echo $?") == "130\n"
+
+
+def test_ctrl_d_in_a_here_document_warns_on_a_line_of_its_own(open_terminal):
+    terminal = open_terminal(fresh_sandbox())
+    start = terminal.mark()
+    terminal.type("cat <<EOF\r")
+    terminal.read_until("> ", start)
+    terminal.type("a line\r")
+    terminal.read_until("a line\r\n> ", start)
+    terminal.type(CTRL_D)
+    assert plain(terminal.read_until(PROMPT, start)).endswith(
+        "a line\n> \nbash: warning: here-document at line 1 delimited by end-of-file "
+        "(wanted `EOF')\na line\n" + PROMPT)
+
+
+def test_bash_opens_a_nested_shell_with_the_same_prompt_until_exit(open_terminal):
+    terminal = open_terminal(fresh_sandbox())
+    terminal.run("export SHLVL=1 SHARED=yes; LOCAL=yes")
+    assert terminal.run("bash") == ""
+    assert terminal.run('echo "$SHLVL [$SHARED] [$LOCAL]"') == "2 [yes] []\n"
+    assert terminal.run("exit 7") == "exit\n"
+    assert terminal.run("echo $? $SHLVL $LOCAL") == "7 1 yes\n"
+
+
+def test_a_terminal_shows_its_own_process_id_as_dollar_dollar(open_terminal):
+    terminal = open_terminal(fresh_sandbox())
+    assert terminal.run("echo $$") == f"{terminal.process.pid}\n"
+
+
+def test_closing_a_terminal_frees_the_ports_its_commands_held_and_no_others(open_terminal):
+    sandbox = sandbox_after(["minikube start"])
+    first, second = open_terminal(sandbox), open_terminal(sandbox)
+    for terminal, command, port in ((first, "kubectl proxy", 8001),
+                                    (second, "kubectl proxy --port=8002", 8002)):
+        start = terminal.mark()
+        terminal.run(command + " &")
+        terminal.read_until(f"Starting to serve on 127.0.0.1:{port}", start)
+    assert first.hang_up() == 128 + signal.SIGHUP
+    third = open_terminal(sandbox)
+    assert third.run("curl -s localhost:8001/version; echo $?") == "7\n"
+    assert '"gitVersion"' in third.run("curl -s localhost:8002/version")
