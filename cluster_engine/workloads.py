@@ -61,6 +61,8 @@ _KEPT_BY_ROLLBACK = _NOT_COPIED_TO_REPLICA_SETS | {ROLLBACK_TO}
 #: that a typo like ``--replicas=40000`` costs an error message instead of the server's memory.
 MAX_PODS_PER_SANDBOX = 500
 QUOTA_NAME = "sandbox-pods"
+#: The namespace of the cluster's own workloads, which the sandbox's quota leaves out.
+SYSTEM_NAMESPACE = "kube-system"
 
 # Condition reasons of the deployment controller (deployment/util/deployment_util.go).
 MINIMUM_REPLICAS_AVAILABLE = "MinimumReplicasAvailable"
@@ -203,19 +205,22 @@ def check_replica_limit(cluster: "Cluster", rt: "ResourceType", namespace: str, 
     """Refuse a workload size that would take the sandbox past ``MAX_PODS_PER_SANDBOX``.
 
     The error reads like a ResourceQuota refusal, which is what a learner would meet on a real
-    shared cluster.
+    shared cluster. The cluster's own pods (``kube-system``) are not the learner's to count.
     """
     used = 0
     for other_rt in (DEPLOYMENTS, REPLICASETS):
         for obj in cluster.store.iter_stored(other_rt):
             meta = obj["metadata"]
+            if meta.get("namespace") == SYSTEM_NAMESPACE:
+                continue
             if other_rt is REPLICASETS and controller_ref(obj) is not None:
                 continue
             if other_rt is rt and meta.get("namespace") == namespace and meta["name"] == name:
                 continue
             used += obj.get("spec", {}).get("replicas", 1)
     used += sum(1 for pod in cluster.store.iter_stored(PODS)
-                if controller_ref(pod) is None and is_active(pod))
+                if pod["metadata"].get("namespace") != SYSTEM_NAMESPACE
+                and controller_ref(pod) is None and is_active(pod))
     if replicas > 0 and used + replicas > MAX_PODS_PER_SANDBOX:
         raise QuotaExceeded(
             f'{rt.qualified_name} "{name}" is forbidden: exceeded quota: {QUOTA_NAME}, '

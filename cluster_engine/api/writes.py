@@ -1,7 +1,7 @@
 """Writes through the API: create (POST), replace (PUT), patch (PATCH) and delete (DELETE).
 
-Each write runs the engine's own admission and defaulting (``defaults.default_pod``,
-``workloads.default_deployment``, ``services.default_service``) and deletion semantics (graceful
+Each write runs the engine's own admission and defaulting (``cluster_engine.admission``, the
+same kubectl's write commands use) and deletion semantics (graceful
 pods, background garbage collection), then lets the controllers react before answering, as a
 kubectl talking to the simulated cluster would expect. Patches take the three types kubectl
 sends: JSON merge patch, strategic merge patch (lists merged by their Kubernetes merge keys) and
@@ -14,13 +14,13 @@ import copy
 import json
 from contextlib import contextmanager
 
+from ..admission import STATUS_SUBRESOURCE, admit_create, admit_update
 from ..cluster import Cluster
-from ..defaults import default_pod
 from ..errors import Invalid
 from ..loopback import HttpResponse
 from ..resources import ResourceType
-from ..services import default_service, delete_service
-from ..workloads import default_deployment, delete_pod, delete_with_dependents, update_spec
+from ..services import delete_service
+from ..workloads import delete_pod, delete_with_dependents
 from .wire import (BadRequest, Call, UnsupportedMediaType, in_go_order, negotiate, read_body,
                    respond)
 
@@ -37,8 +37,6 @@ MERGE_KEYS = {"containers": "name", "initContainers": "name", "ephemeralContaine
 PORT_MERGE_KEYS = ("containerPort", "port")
 
 WORKLOADS = ("deployments", "replicasets", "daemonsets")
-#: Types whose status is written only through ``/status``: updates of the object keep it.
-STATUS_SUBRESOURCE = ("pods", "services", "nodes", "namespaces", *WORKLOADS)
 #: Metadata the server sets on create, whatever the client sent (kubectl sends
 #: ``"creationTimestamp": null``).
 SERVER_MANAGED_METADATA = ("uid", "creationTimestamp", "deletionTimestamp",
@@ -70,16 +68,6 @@ FIELD_TYPES: dict[str, tuple[type, type | tuple | None, str]] = {
     "containerPort": (int, None, "int32"),
     "nodePort": (int, None, "int32"),
 }
-
-
-def _defaulted(cluster: Cluster, rt: ResourceType, obj: dict, old: dict | None = None) -> dict:
-    if rt.plural == "pods" and old is None:
-        return default_pod(obj, cluster.rng)
-    if rt.plural == "deployments" and old is None:
-        return default_deployment(obj)
-    if rt.plural == "services":
-        return default_service(cluster, obj, old)
-    return obj
 
 
 def _json_type(value) -> str:
@@ -171,7 +159,7 @@ def _check_identity(rt: ResourceType, obj: dict, namespace: str | None) -> None:
 
 def create(cluster: Cluster, call: Call, rt: ResourceType, namespace: str | None) -> HttpResponse:
     media_type = negotiate(call, False)
-    obj = read_body(call)
+    obj = read_body(call, rt.kind)
     _check_identity(rt, obj, namespace)
     meta = obj["metadata"]
     if meta.get("resourceVersion"):
@@ -186,38 +174,15 @@ def create(cluster: Cluster, call: Call, rt: ResourceType, namespace: str | None
         raise Invalid(f'{rt.kind} "" is invalid: metadata.name: Required value: name or '
                       "generateName is required")
     with _admission(rt):
-        created = cluster.store.create(rt, _defaulted(cluster, rt, obj))
+        created = cluster.store.create(rt, admit_create(cluster, rt, obj))
     cluster.reconcile()
     return respond(call, 201, in_go_order(created), media_type)
 
 
-#: Pod spec fields an update may change; everything else in a pod's spec is immutable.
-POD_MUTABLE = ("`spec.containers[*].image`,`spec.initContainers[*].image`,"
-               "`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing "
-               "tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it "
-               "was previously negative)")
-
-
-def _without_mutable_pod_fields(spec: dict) -> dict:
-    spec = copy.deepcopy(spec)
-    for field in ("containers", "initContainers"):
-        for container in spec.get(field) or []:
-            container.pop("image", None)
-    for field in ("activeDeadlineSeconds", "tolerations", "terminationGracePeriodSeconds"):
-        spec.pop(field, None)
-    return spec
-
-
 def _store_update(cluster: Cluster, rt: ResourceType, old: dict, new: dict) -> dict:
     _check_shape(rt, new)
-    if rt.plural in STATUS_SUBRESOURCE:
-        new["status"] = old.get("status", {})
-    if rt.plural == "pods" and _without_mutable_pod_fields(new.get("spec") or {}) \
-            != _without_mutable_pod_fields(old.get("spec") or {}):
-        raise Invalid(f'Pod "{old["metadata"]["name"]}" is invalid: spec: Forbidden: pod updates '
-                      f"may not change fields other than {POD_MUTABLE}")
     with _admission(rt):
-        updated = update_spec(cluster, rt, _defaulted(cluster, rt, new, old))
+        updated = cluster.store.update(rt, admit_update(cluster, rt, old, new))
     cluster.reconcile()
     return updated
 
@@ -226,7 +191,7 @@ def replace(cluster: Cluster, call: Call, rt: ResourceType, namespace: str | Non
             name: str) -> HttpResponse:
     media_type = negotiate(call, False)
     old = cluster.store.get(rt, namespace if rt.namespaced else None, name)
-    obj = read_body(call)
+    obj = read_body(call, rt.kind)
     _check_identity(rt, obj, namespace)
     if obj["metadata"].get("name") != name:
         raise BadRequest("the name of the object (%s) does not match the name on the URL (%s)"
@@ -268,7 +233,7 @@ def merge(target, patch_value, strategic: bool, field_name: str = ""):
     """RFC 7386 merge; with ``strategic``, lists with a merge key are merged item by item."""
     if not isinstance(patch_value, dict):
         if strategic and isinstance(patch_value, list) and isinstance(target, list):
-            key = _merge_key(field_name, patch_value + target)
+            key = merge_key(field_name, patch_value + target)
             if key:
                 return _merge_keyed_list(target, patch_value, key)
         return copy.deepcopy(patch_value)
@@ -281,7 +246,8 @@ def merge(target, patch_value, strategic: bool, field_name: str = ""):
     return result
 
 
-def _merge_key(field_name: str, items: list) -> str | None:
+def merge_key(field_name: str, items: list) -> str | None:
+    """The key a strategic merge matches the items of the list ``field_name`` by, if any."""
     if not all(isinstance(item, dict) for item in items):
         return None
     if field_name == "ports":

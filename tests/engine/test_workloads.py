@@ -522,14 +522,12 @@ def test_deleting_a_deployment_cascades_to_its_replica_sets_and_pods():
 def test_the_sandbox_refuses_more_pods_than_its_cap_with_a_quota_error():
     cluster, _clock = started()
     create_deployment(cluster, replicas=2)
-    system = 2  # coredns's deployment and the storage-provisioner pod
-    w.check_replica_limit(cluster, w.DEPLOYMENTS, "default", NAME,
-                          w.MAX_PODS_PER_SANDBOX - system)
+    w.check_replica_limit(cluster, w.DEPLOYMENTS, "default", NAME, w.MAX_PODS_PER_SANDBOX)
     with pytest.raises(QuotaExceeded) as refused:
         w.check_replica_limit(cluster, w.DEPLOYMENTS, "default", "other", 600)
     assert refused.value.message == (
         'deployments.apps "other" is forbidden: exceeded quota: sandbox-pods, requested: '
-        f"pods=600, used: pods={system + 2}, limited: pods={w.MAX_PODS_PER_SANDBOX}")
+        f"pods=600, used: pods=2, limited: pods={w.MAX_PODS_PER_SANDBOX}")
 
 
 # -- properties --------------------------------------------------------------------------------

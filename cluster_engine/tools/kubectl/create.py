@@ -17,6 +17,7 @@ from ...resources import resolve
 from ...shell.filesystem import resolve as resolve_path
 from .app import KubectlError, connect, implement, namespace_of
 from .cobra import Invocation
+from .from_files import run_create_from_files
 from .mutations import (ENV_NAME, ENV_NAME_RULE, create, not_implemented, output_of, report,
                         required_flag_missing, subcommand, usage_error)
 
@@ -47,12 +48,8 @@ for _name in _OTHER_CREATE + ("secret docker-registry", "secret tls", "service e
 
 @implement("create")
 def run_create(invocation: Invocation) -> int:
-    """``kubectl create -f``: only its argument checks; reading manifests is ``apply``'s part."""
-    if invocation.args:
-        return usage_error(invocation, f"Unexpected args: [{' '.join(invocation.args)}]")
-    if not invocation.flags.get("filename") and not invocation.flags.get("kustomize"):
-        raise KubectlError("must specify one of -f and -k")
-    return not_implemented(invocation)
+    """``kubectl create -f``."""
+    return run_create_from_files(invocation)
 
 
 def _one_name(invocation: Invocation) -> str | None:

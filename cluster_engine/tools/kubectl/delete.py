@@ -1,4 +1,5 @@
-"""``kubectl delete``: delete objects by name, ``TYPE/NAME``, selector or ``--all``, and wait.
+"""``kubectl delete``: delete objects by name, ``TYPE/NAME``, selector, ``--all`` or ``-f``, then
+wait until they are gone.
 
 Each object is deleted as the API server does it: pods gracefully (they stay Terminating until
 their kubelet has stopped them), Services with their Endpoints, and everything else at once, its
@@ -12,9 +13,9 @@ from __future__ import annotations
 
 from ...services import delete_service
 from ...workloads import PODS, REPLICASETS, delete_pod, delete_with_dependents
-from .app import KubectlError, connect, implement, namespace_of
+from .app import KubectlError, connect, implement
 from .cobra import Invocation
-from .mutations import check_target_args, find_targets
+from .from_files import manifests_named, targets_named
 
 FORCE_WARNING = ("Warning: Immediate deletion does not wait for confirmation that the running "
                  "resource has been terminated. The resource may continue to run on the cluster "
@@ -90,11 +91,12 @@ def run_delete(invocation: Invocation) -> int:
     verb = "force deleted" if grace == 0 else "deleted"
     suffix = {"client": " (dry run)", "server": " (server dry run)"}.get(dry_run, "")
     errors: list[str] = []
-    check_target_args(invocation.args, flags.get("selector") or "", bool(flags.get("all")))
+    selector, select_all = flags.get("selector") or "", bool(flags.get("all"))
+    manifests = manifests_named(invocation, selector, select_all)
     with invocation.ctx.sandbox.transaction() as cluster:
         connect(invocation, cluster)
-        targets = find_targets(cluster, invocation.args, namespace_of(invocation),
-                               flags.get("selector") or "", bool(flags.get("all")), errors)
+        targets = targets_named(invocation, cluster, manifests, errors, "deleting", selector,
+                                select_all)
         if flags.get("ignore-not-found") or flags.get("selector") or flags.get("all"):
             errors.clear()
         for target in targets:
@@ -107,7 +109,7 @@ def run_delete(invocation: Invocation) -> int:
     if errors:
         stderr.write("".join(error + "\n" for error in errors))
         return 1
-    if not targets and (flags.get("selector") or flags.get("all")):
+    if not targets and (flags.get("selector") or flags.get("all") or manifests == []):
         stdout.write("No resources found\n")
     elif flags.get("wait") and dry_run == "none":
         _wait_until_gone(invocation, targets)

@@ -2,8 +2,7 @@
 
 kubectl's write commands build an object (or change a fetched one) and send it; the API server
 defaults it and stores it. The simulation has no REST layer between the two, so ``create`` and
-``update`` here play the API server's part for the kinds the tutorial writes (Deployment
-defaulting and generations, Service IP and NodePort allocation, pod admission defaults), and
+``update`` here play the API server's part (through ``cluster_engine.admission``), and
 the rest of the module holds the client-side habits every write command has: ``--dry-run``,
 ``-o name|yaml|json`` instead of the ``<kind>/<name> <verb>`` line, the klog line cobra prints
 for a missing required flag, and ``TYPE NAME...`` / ``TYPE/NAME...`` arguments.
@@ -14,13 +13,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ...defaults import default_pod
-from ...errors import AlreadyExists, Invalid, NotFound
+from ...admission import admit_create, admit_update
+from ...errors import NotFound
 from ...printers.serialize import go_json, go_yaml
 from ...resources import ResourceType
-from ...services import default_service
-from ...workloads import (DEPLOYMENTS, PODS, REPLICASETS, bump_generation_if_spec_changed,
-                          check_replica_limit, default_deployment)
 from .app import ROOT, KubectlError, format_api_error, write_help
 from .cobra import Command, Flag, Invocation, flags_from_help
 from .connection import klog_header, next_pid
@@ -150,7 +146,8 @@ _STRUCT_ORDER = {name: rank for rank, name in enumerate((
     "deletionGracePeriodSeconds", "labels", "annotations", "ownerReferences", "finalizers",
     "image", "replicas", "command", "args", "workingDir", "ports", "hostPort", "containerPort",
     "protocol", "appProtocol", "port", "targetPort", "nodePort", "selector", "template",
-    "volumes", "initContainers", "containers", "envFrom", "env", "value", "resources",
+    "volumes", "initContainers", "containers", "restartPolicy", "dnsPolicy", "envFrom", "env",
+    "value", "resources",
     "immutable", "data", "stringData", "binaryData", "clusterIP", "clusterIPs", "type",
     "externalIPs", "strategy", "minReadySeconds", "revisionHistoryLimit", "paused",
     "progressDeadlineSeconds", "spec", "status", "loadBalancer"))}
@@ -192,66 +189,6 @@ def report(stdout, rt: ResourceType, obj: dict, verb: str, output: Output,
 
 
 # -- the API server's side -----------------------------------------------------------------------
-_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\Z")
-_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?\Z")
-_DNS_1035 = re.compile(r"[a-z]([-a-z0-9]*[a-z0-9])?\Z")
-_SUBDOMAIN_RULE = (
-    "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or "
-    "'.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used "
-    "for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')")
-_LABEL_RULE = (
-    "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and "
-    "must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex "
-    "used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')")
-_DNS_1035_RULE = (
-    "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an "
-    "alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or "
-    "'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')")
-_SERVICE_TYPES = ("ClusterIP", "ExternalName", "LoadBalancer", "NodePort")
-
-
-def _validate(rt: ResourceType, obj: dict) -> None:
-    """The API server's checks on what kubectl's generators can get wrong: names and Service
-    types."""
-    name = obj["metadata"]["name"]
-    pattern, rule = {"Service": (_DNS_1035, _DNS_1035_RULE),
-                     "Namespace": (_LABEL, _LABEL_RULE)}.get(rt.kind, (_SUBDOMAIN, _SUBDOMAIN_RULE))
-    problem = None
-    if not (pattern.match(name) and len(name) <= (63 if pattern is not _SUBDOMAIN else 253)):
-        problem = f'metadata.name: Invalid value: "{name}": {rule}'
-    elif rt.kind == "Service" and obj["spec"].get("type", "ClusterIP") not in _SERVICE_TYPES:
-        supported = ", ".join(f'"{kind}"' for kind in _SERVICE_TYPES)
-        problem = (f'spec.type: Unsupported value: "{obj["spec"]["type"]}": supported values: '
-                   f"{supported}")
-    if problem:
-        kind = f"{rt.kind}.{rt.group}" if rt.group else rt.kind
-        raise Invalid(f'{kind} "{name}" is invalid: {problem}')
-
-
-def _admit(cluster, rt: ResourceType, obj: dict, old: dict | None) -> dict:
-    namespace = obj["metadata"].get("namespace", "default")
-    if rt is DEPLOYMENTS or rt is REPLICASETS:
-        if old is None and rt is DEPLOYMENTS:
-            default_deployment(obj)
-        if obj["spec"].get("replicas", 1) != (old or {}).get("spec", {}).get("replicas"):
-            check_replica_limit(cluster, rt, namespace, obj["metadata"]["name"],
-                                obj["spec"].get("replicas", 1))
-        if old is not None:
-            bump_generation_if_spec_changed(old, obj)
-    elif rt.kind == "Service":
-        obj = default_service(cluster, obj, old=old)
-    elif rt is PODS and old is None:
-        obj = default_pod(obj, cluster.rng)
-    elif rt.kind == "Secret" and old is None:
-        obj.setdefault("type", "Opaque")
-    elif rt.kind == "Namespace" and old is None:
-        obj["spec"] = {"finalizers": ["kubernetes"]}
-        obj["status"] = {"phase": "Active"}
-        obj["metadata"].setdefault("labels", {})["kubernetes.io/metadata.name"] = \
-            obj["metadata"]["name"]
-    return obj
-
-
 def create(cluster, rt: ResourceType, obj: dict, output: Output) -> dict:
     """POST: the object as the API server would store it (stored only outside a dry run)."""
     obj = dict(obj)
@@ -259,10 +196,7 @@ def create(cluster, rt: ResourceType, obj: dict, output: Output) -> dict:
                        if value is not None}
     if rt.namespaced:
         obj["metadata"].setdefault("namespace", "default")
-    _validate(rt, obj)
-    if cluster.store.find(rt, obj["metadata"].get("namespace"), obj["metadata"]["name"]):
-        raise AlreadyExists(rt.qualified_name, obj["metadata"]["name"])
-    obj = _admit(cluster, rt, obj, None)
+    obj = admit_create(cluster, rt, obj)
     if not output.writes:
         return obj
     created = cluster.store.create(rt, obj)
@@ -274,7 +208,7 @@ def update(cluster, rt: ResourceType, obj: dict, output: Output) -> dict:
     """PUT of a changed copy of a stored object."""
     meta = obj["metadata"]
     old = cluster.store.get(rt, meta.get("namespace") if rt.namespaced else None, meta["name"])
-    obj = _admit(cluster, rt, obj, old)
+    obj = admit_update(cluster, rt, old, obj)
     if not output.writes:
         return obj
     updated = cluster.store.update(rt, obj)

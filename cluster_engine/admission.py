@@ -1,0 +1,135 @@
+"""The API server's admission of a create or an update, whoever sends it.
+
+kubectl's write commands (``tools/kubectl/mutations.py``) and the REST façade's POST/PUT/PATCH
+(``api/writes.py``) hand every object to ``admit_create`` or ``admit_update`` before it reaches
+the store, so both paths validate, default and limit in the same way: names checked as the API
+server checks them (``Invalid`` with the field path), Service types, the immutable parts of a
+pod's spec, the defaulting of Pods, Deployments, Services (ClusterIP and NodePort allocation),
+Secrets and Namespaces, the status an update cannot change, ``metadata.generation`` following spec changes, and the sandbox's pod
+quota for workloads.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+
+from .defaults import default_pod
+from .errors import AlreadyExists, Invalid
+from .resources import ResourceType
+from .services import default_service
+from .workloads import (DEPLOYMENTS, REPLICASETS, bump_generation_if_spec_changed,
+                        check_replica_limit, default_deployment)
+
+_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\Z")
+_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?\Z")
+_DNS_1035 = re.compile(r"[a-z]([-a-z0-9]*[a-z0-9])?\Z")
+_SUBDOMAIN_RULE = (
+    "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or "
+    "'.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used "
+    "for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')")
+_LABEL_RULE = (
+    "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and "
+    "must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex "
+    "used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')")
+_DNS_1035_RULE = (
+    "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an "
+    "alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or "
+    "'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')")
+_SERVICE_TYPES = ("ClusterIP", "ExternalName", "LoadBalancer", "NodePort")
+
+#: Types whose status is written only through ``/status``: updates of the object keep it.
+STATUS_SUBRESOURCE = ("pods", "services", "nodes", "namespaces", "deployments", "replicasets",
+                      "daemonsets")
+#: Pod spec fields an update may change; everything else in a pod's spec is immutable.
+POD_MUTABLE = ("`spec.containers[*].image`,`spec.initContainers[*].image`,"
+               "`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing "
+               "tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it "
+               "was previously negative)")
+
+
+def _invalid(rt: ResourceType, name: str, problem: str) -> Invalid:
+    kind = f"{rt.kind}.{rt.group}" if rt.group else rt.kind
+    return Invalid(f'{kind} "{name}" is invalid: {problem}')
+
+
+def validate(rt: ResourceType, obj: dict) -> None:
+    """The API server's checks on what clients commonly get wrong: names and Service types."""
+    name = obj["metadata"].get("name")
+    if name is None:
+        return
+    pattern, rule = {"Service": (_DNS_1035, _DNS_1035_RULE),
+                     "Namespace": (_LABEL, _LABEL_RULE)}.get(rt.kind, (_SUBDOMAIN, _SUBDOMAIN_RULE))
+    if not (pattern.match(name) and len(name) <= (63 if pattern is not _SUBDOMAIN else 253)):
+        raise _invalid(rt, name, f'metadata.name: Invalid value: "{name}": {rule}')
+    if rt.kind == "Service" and (obj.get("spec") or {}).get("type", "ClusterIP") \
+            not in _SERVICE_TYPES:
+        supported = ", ".join(f'"{kind}"' for kind in _SERVICE_TYPES)
+        raise _invalid(rt, name, f'spec.type: Unsupported value: "{obj["spec"]["type"]}": '
+                                 f"supported values: {supported}")
+
+
+def _without_mutable_pod_fields(spec: dict) -> dict:
+    spec = copy.deepcopy(spec)
+    for field in ("containers", "initContainers"):
+        for container in spec.get(field) or []:
+            container.pop("image", None)
+    for field in ("activeDeadlineSeconds", "tolerations", "terminationGracePeriodSeconds"):
+        spec.pop(field, None)
+    return spec
+
+
+def _check_pod_update(old: dict, new: dict) -> None:
+    if _without_mutable_pod_fields(new.get("spec") or {}) \
+            != _without_mutable_pod_fields(old.get("spec") or {}):
+        raise Invalid(f'Pod "{old["metadata"]["name"]}" is invalid: spec: Forbidden: pod updates '
+                      f"may not change fields other than {POD_MUTABLE}")
+
+
+def _check_quota(cluster, rt: ResourceType, obj: dict, old: dict | None) -> None:
+    replicas = obj["spec"].get("replicas", 1)
+    if replicas != (old or {}).get("spec", {}).get("replicas"):
+        check_replica_limit(cluster, rt, obj["metadata"].get("namespace", "default"),
+                            obj["metadata"]["name"], replicas)
+
+
+def admit_create(cluster, rt: ResourceType, obj: dict) -> dict:
+    """``obj`` as the API server would store it when created (not stored here)."""
+    validate(rt, obj)
+    meta = obj["metadata"]
+    if meta.get("name") and cluster.store.find(rt, meta.get("namespace") if rt.namespaced
+                                               else None, meta["name"]):
+        raise AlreadyExists(rt.qualified_name, meta["name"])
+    if rt is DEPLOYMENTS:
+        default_deployment(obj)
+    if rt is DEPLOYMENTS or rt is REPLICASETS:
+        _check_quota(cluster, rt, obj, None)
+    elif rt.kind == "Service":
+        obj = default_service(cluster, obj)
+    elif rt.kind == "Pod":
+        obj = default_pod(obj, cluster.rng)
+    elif rt.kind == "Secret":
+        obj.setdefault("type", "Opaque")
+    elif rt.kind == "Namespace":
+        obj["spec"] = {"finalizers": ["kubernetes"]}
+        obj["status"] = {"phase": "Active"}
+        obj["metadata"].setdefault("labels", {})["kubernetes.io/metadata.name"] = \
+            obj["metadata"]["name"]
+    return obj
+
+
+def admit_update(cluster, rt: ResourceType, old: dict, new: dict) -> dict:
+    """``new``, replacing the stored ``old``, as the API server would store it."""
+    if rt.plural in STATUS_SUBRESOURCE:
+        new["status"] = copy.deepcopy(old.get("status", {}))
+    if rt.kind == "Pod":
+        _check_pod_update(old, new)
+    if rt is DEPLOYMENTS:
+        default_deployment(new)
+    if rt is DEPLOYMENTS or rt is REPLICASETS:
+        _check_quota(cluster, rt, new, old)
+    elif rt.kind == "Service":
+        new = default_service(cluster, new, old=old)
+    if "generation" in old["metadata"]:
+        bump_generation_if_spec_changed(old, new)
+    return new
