@@ -10,23 +10,27 @@ from .describe import PrefixWriter, format_labels, write_annotations, write_even
 
 
 def _slice_endpoints(endpoint_slices: list[dict], port_name: str) -> str:
-    """``formatEndpointSlices`` for one service port: up to three ready ``ip:port``."""
+    """``formatEndpointSlices`` for one service port: up to three ready ``ip:port``. As in
+    kubectl, any endpoint met once three are shown (even one not ready, which is not counted)
+    adds `` + N more...``, so a rollout can print ``+ 0 more...``."""
     if not endpoint_slices:
         return "<none>"
     shown: list[str] = []
     ready_count = 0
+    more = False
     for endpoint_slice in endpoint_slices:
         for port in endpoint_slice.get("ports") or []:
             if (port.get("name") or "") != port_name:
                 continue
             for endpoint in endpoint_slice.get("endpoints") or []:
+                more = more or len(shown) == 3
                 if (endpoint.get("conditions") or {}).get("ready") is False:
                     continue
-                if len(shown) < 3:
+                if not more:
                     shown.append(f"{endpoint['addresses'][0]}:{port.get('port')}")
                 ready_count += 1
     text = ",".join(shown)
-    return f"{text} + {ready_count - 3} more..." if ready_count > 3 else text
+    return f"{text} + {ready_count - 3} more..." if more else text
 
 
 def describe_service(service: dict, endpoint_slices: list[dict], events: list[dict] | None,
@@ -97,4 +101,44 @@ def describe_endpoints(endpoints: dict, events: list[dict] | None, now: float) -
                            f"{port.get('protocol', 'TCP')}\n")
         w.write(0, "\n")
     write_events(w, events, now)
+    return w.text()
+
+
+def describe_endpoint_slice(endpoint_slice: dict, events: list[dict] | None, now: float) -> str:
+    meta = endpoint_slice["metadata"]
+    w = PrefixWriter()
+    w.write(0, f"Name:\t{meta['name']}\n")
+    w.write(0, f"Namespace:\t{meta.get('namespace', '')}\n")
+    write_labels(w, "Labels", meta.get("labels"))
+    write_annotations(w, "Annotations", meta.get("annotations"))
+    w.write(0, f"AddressType:\t{endpoint_slice.get('addressType', '')}\n")
+    ports = endpoint_slice.get("ports") or []
+    if not ports:
+        w.write(0, "Ports: <unset>\n")
+    else:
+        w.write(0, "Ports:\n")
+        w.write(1, "Name\tPort\tProtocol\n")
+        w.write(1, "----\t----\t--------\n")
+        for port in ports:
+            number = port.get("port")
+            w.write(1, f"{port.get('name') or '<unset>'}\t"
+                       f"{'<unset>' if number is None else number}\t{port.get('protocol', '')}\n")
+    endpoints = endpoint_slice.get("endpoints") or []
+    if not endpoints:
+        w.write(0, "Endpoints: <none>\n")
+    else:
+        w.write(0, "Endpoints:\n")
+        for endpoint in endpoints:
+            w.write(1, f"- Addresses:\t{','.join(endpoint.get('addresses') or []) or '<none>'}\n")
+            w.write(2, "Conditions:\n")
+            ready = (endpoint.get("conditions") or {}).get("ready")
+            w.write(3, f"Ready:\t{'<unset>' if ready is None else str(ready).lower()}\n")
+            w.write(2, f"Hostname:\t{endpoint.get('hostname', '<unset>')}\n")
+            if endpoint.get("targetRef"):
+                target = endpoint["targetRef"]
+                w.write(2, f"TargetRef:\t{target.get('kind', '')}/{target.get('name', '')}\n")
+            w.write(2, f"NodeName:\t{endpoint.get('nodeName', '<unset>')}\n")
+            w.write(2, f"Zone:\t{endpoint.get('zone', '<unset>')}\n")
+    if events is not None:
+        write_events(w, events, now)
     return w.text()

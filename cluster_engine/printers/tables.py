@@ -169,3 +169,4 @@ def namespace_row(namespace: dict, now: float) -> list:
 
 
 from . import workload_tables  # noqa: E402,F401  (registers the pod, workload and service tables)
+from . import cluster_tables  # noqa: E402,F401  (events, configuration, daemon sets, slices)

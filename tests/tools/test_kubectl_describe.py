@@ -18,6 +18,7 @@ from cluster_engine.api.http import serve
 from cluster_engine.clock import FakeClock
 from cluster_engine.printers.describe import (PrefixWriter, Quantity, describe_pod,
                                                write_annotations)
+from cluster_engine.printers.describe_generic import smart_label
 from cluster_engine.resources import resolve
 from cluster_engine.sandbox import LocalBackend, Sandbox
 from cluster_engine.state import SandboxState
@@ -646,3 +647,23 @@ def test_without_a_cluster_describe_fails_like_kubectl_with_its_discovery_retrie
         assert lines[-1] == ("The connection to the server localhost:8080 was refused - did you "
                              "specify the right host or port?")
         assert len(lines) == attempts + 1, command
+
+
+# -- the generic describer ------------------------------------------------------------------------
+@pytest.mark.parametrize("field, label", [
+    ("apiVersion", "API Version"), ("uid", "UID"), ("firstTimestamp", "First Timestamp"),
+    ("reportingComponent", "Reporting Component"), ("holderIdentity", "Holder Identity"),
+    ("podIP", "Pod IP"), ("ipv4", "ipv4"), ("kubernetes.io/x", "kubernetes.io/x"),
+])
+def test_the_generic_describer_labels_fields_as_kubectl_does(field, label):
+    assert smart_label(field) == label
+
+
+def test_a_lease_without_a_page_of_its_own_is_described_field_by_field(bootcamp):
+    page = bootcamp.sh("kubectl describe lease minikube -n kube-node-lease").stdout
+    lines = page.splitlines()
+    assert lines[:4] == ["Name:         minikube", "Namespace:    kube-node-lease",
+                         "Labels:       <none>", "Annotations:  <none>"]
+    assert "API Version:  coordination.k8s.io/v1" in lines
+    assert "  Holder Identity:         minikube" in lines
+    assert "  Lease Duration Seconds:  40" in lines

@@ -131,14 +131,15 @@ def write_help(command: Command, ctx, stdout: TextIO) -> None:
         stdout.write(command.help_text(command, ctx))
 
 
-def connect(invocation: Invocation, cluster) -> None:
-    """Raise what kubectl would report if it cannot reach the API server of ``cluster``."""
+def connect(invocation: Invocation, cluster, discovery_attempts: int = 5) -> None:
+    """Raise what kubectl would report if it cannot reach the API server of ``cluster``;
+    ``discovery_attempts`` is how many discovery errors the command logs first."""
     context = invocation.flags.get("context")
     if context and (context != "minikube" or not has_kubeconfig_context(cluster.profile)):
         raise ConfigurationError(f"context was not found for specified context: {context}")
     endpoint = unreachable_endpoint(cluster)
     if endpoint is not None:
-        raise Unreachable(endpoint)
+        raise Unreachable(endpoint, discovery_attempts)
 
 
 def namespace_of(invocation: Invocation) -> str:

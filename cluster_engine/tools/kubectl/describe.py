@@ -16,8 +16,10 @@ from ...errors import NotFound
 from ...printers.describe import describe_pod
 from ...printers.describe_config import (describe_config_map, describe_namespace, describe_secret,
                                          describe_service_account)
+from ...printers.describe_generic import describe_generic
 from ...printers.describe_nodes import describe_node
-from ...printers.describe_services import describe_endpoints, describe_service
+from ...printers.describe_services import (describe_endpoint_slice, describe_endpoints,
+                                           describe_service)
 from ...printers.describe_workloads import (describe_daemon_set, describe_deployment,
                                             describe_replica_set)
 from ...resources import ResourceType, resolve
@@ -40,14 +42,24 @@ SECRETS = resolve("secrets")
 SERVICE_NAME_LABEL = "kubernetes.io/service-name"
 
 
+def _involved(event: dict) -> tuple[str, str | None]:
+    involved = event.get("involvedObject") or {}
+    return involved.get("namespace") or "", involved.get("name")
+
+
 def _events_about(cluster, obj: dict, match_kind: bool = True,
                   extra_uids: tuple[str, ...] = ()) -> list[dict]:
     """The events a describer's field selector finds: same name, namespace, (kind,) uid."""
     meta = obj["metadata"]
     namespace = meta.get("namespace") or ""
     uids = {meta.get("uid", ""), *extra_uids}
+    by_involved = cluster.index(EVENTS.qualified_name, "describe.events-by-involved", _involved)
+    bucket = cluster.state.objects.get(EVENTS.qualified_name, {})
     found = []
-    for event in cluster.store.iter_stored(EVENTS, namespace or None):
+    for key in sorted(by_involved.get((namespace, meta["name"]), ())):
+        event = bucket.get(key)
+        if event is None or (namespace and event["metadata"].get("namespace") != namespace):
+            continue
         involved = event.get("involvedObject") or {}
         if (involved.get("name") == meta["name"]
                 and (involved.get("namespace") or "") == namespace
@@ -115,14 +127,15 @@ def describe_object(cluster, resource_type: ResourceType, obj: dict, show_events
         return describe_node(obj, pods, events(extra_uids=(name,)), lease, now)
     if kind == "Endpoints":
         return describe_endpoints(obj, events(), now)
+    if kind == "EndpointSlice":
+        return describe_endpoint_slice(obj, events(), now)
     if kind == "ConfigMap":
         return describe_config_map(obj, events(), now)
     if kind == "Secret":
         return describe_secret(obj)
     if kind == "Namespace":
         return describe_namespace(obj)
-    raise KubectlError(f"describing {resource_type.qualified_name} is not supported by this "
-                       "simulation")
+    return describe_generic(obj, events(), now)
 
 
 def _matching_prefix(cluster, resource_type: ResourceType, namespace: str,

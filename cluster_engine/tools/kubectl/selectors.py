@@ -7,6 +7,8 @@ Label selectors take the full syntax the API server accepts: ``k=v``, ``k==v``, 
 
 from __future__ import annotations
 
+import functools
+
 import re
 from dataclasses import dataclass
 
@@ -111,9 +113,13 @@ class FieldRequirement:
     operator: str
     value: str
 
+    @functools.cached_property
+    def _parts(self) -> tuple[str, ...]:
+        return tuple(self.path.split("."))
+
     def matches(self, obj: dict) -> bool:
         current = obj
-        for part in self.path.split("."):
+        for part in self._parts:
             current = current.get(part) if isinstance(current, dict) else None
         if isinstance(current, bool):
             current = "true" if current else "false"

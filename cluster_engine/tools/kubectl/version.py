@@ -7,6 +7,8 @@ and the connection error, if any, after them.
 
 from __future__ import annotations
 
+import hashlib
+
 from ...minikube_cluster import KUBERNETES_VERSION
 from ...printers.serialize import go_json, go_yaml
 from .app import KubectlError, Unreachable, connect, implement
@@ -40,7 +42,15 @@ SERVER_VERSIONS = {
 
 
 def server_version(kubernetes_version: str = KUBERNETES_VERSION) -> dict:
-    return dict(SERVER_VERSIONS[kubernetes_version])
+    """What the API server reports. Only v1.32.0's build facts are recorded; a cluster started
+    with another ``--kubernetes-version`` reports its own version numbers with build details
+    derived from the version, stable from run to run."""
+    if kubernetes_version in SERVER_VERSIONS:
+        return dict(SERVER_VERSIONS[kubernetes_version])
+    major, minor = kubernetes_version.lstrip("v").split(".")[:2]
+    digest = hashlib.sha1(f"kubernetes {kubernetes_version}".encode()).hexdigest()
+    return {**SERVER_VERSIONS[KUBERNETES_VERSION], "major": major, "minor": minor,
+            "gitVersion": kubernetes_version, "gitCommit": digest}
 
 
 @implement("version")
