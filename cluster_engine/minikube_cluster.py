@@ -20,14 +20,18 @@ from datetime import datetime, timezone
 
 from .clock import parse_rfc3339, rfc3339
 from .cluster import Cluster
+from .controllers.kubelet import next_pod_ip
 from .events import record_event
 from .resources import resolve
+from .timers import timer_action
 from .state import PROFILE_ABSENT
 
 MINIKUBE_VERSION = "v1.35.0"
 MINIKUBE_COMMIT = "dd5d320e41b5451cdf3c01891bc4e13d189586ed"
 KICBASE_VERSION = "v0.0.46"
 KUBERNETES_VERSION = "v1.32.0"
+#: The oldest Kubernetes minikube v1.35 starts (``--kubernetes-version``).
+OLDEST_KUBERNETES_VERSION = "v1.20.0"
 DOCKER_VERSION = "27.4.1"
 PROFILE_NAME = "minikube"
 NODE_NAME = "minikube"
@@ -164,6 +168,13 @@ def images_cached(profile: dict) -> bool:
     return bool(profile.get("imagesCached"))
 
 
+def preload_cached(profile: dict, kubernetes_version: str) -> bool:
+    """Whether minikube's cache holds the preload of this Kubernetes version (and kicbase)."""
+    if kubernetes_version == KUBERNETES_VERSION:
+        return images_cached(profile)
+    return kubernetes_version in profile.get("preloads", [])
+
+
 def _running_profile(now: float, created: float | None, boot_count: int) -> dict:
     return {
         "status": "Running",
@@ -175,13 +186,21 @@ def _running_profile(now: float, created: float | None, boot_count: int) -> dict
         "apiServerPort": API_SERVER_PORT,
         "cpus": CPUS,
         "memoryMB": MEMORY_MB,
-        "addons": list(ENABLED_ADDONS),
+        "addons": {name: True for name in ENABLED_ADDONS},
         "created": created if created is not None else now,
         "startedAt": now,
         "bootCount": boot_count,
         "kubeconfigContext": True,
         "imagesCached": True,
     }
+
+
+def enabled_addons(profile: dict) -> dict[str, bool]:
+    """``profile["addons"]``: addon name -> enabled, as minikube's ``config.json`` keeps it."""
+    addons = profile.get("addons") or {}
+    if isinstance(addons, list):
+        return {name: True for name in addons}
+    return dict(addons)
 
 
 # -- small builders ------------------------------------------------------------------------------
@@ -656,7 +675,8 @@ _DAEMONSET_TOLERATIONS = [
 def _workload_pod(cluster: Cluster, name: str, template: dict, owner: dict, labels: dict,
                   scheduled: float, started: float, ready: float, pod_ip: str, qos: str,
                   extra_tolerations: list[dict], generate_name: str | None = None,
-                  restarts: int = 0, last_state: dict | None = None) -> dict:
+                  restarts: int = 0, last_state: dict | None = None,
+                  namespace: str = "kube-system", image: Image | None = None) -> dict:
     volume, mount = _api_access_volume(cluster)
     spec = dict(template["spec"])
     containers = []
@@ -674,12 +694,14 @@ def _workload_pod(cluster: Cluster, name: str, template: dict, owner: dict, labe
         spec["affinity"] = {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {
             "nodeSelectorTerms": [{"matchFields": [
                 {"key": "metadata.name", "operator": "In", "values": [NODE_NAME]}]}]}}}
-    metadata = {"name": name, "namespace": "kube-system", "labels": labels,
+    metadata = {"name": name, "namespace": namespace, "labels": labels,
                 "ownerReferences": [owner]}
     if generate_name:
         metadata = {"generateName": generate_name, **metadata}
     container = containers[0]
-    image = next(image for image in PRELOADED_IMAGES if image.reference == container["image"])
+    if image is None:
+        image = next(image for image in PRELOADED_IMAGES
+                     if image.reference == container["image"])
     pod = {
         "metadata": metadata,
         "spec": dict(sorted(spec.items())),
@@ -688,6 +710,108 @@ def _workload_pod(cluster: Cluster, name: str, template: dict, owner: dict, labe
                               container["volumeMounts"], restarts, last_state)]),
     }
     return _create(cluster, "pods", pod, scheduled)
+
+
+def running_deployment(cluster: Cluster, *, namespace: str, name: str, labels: dict,
+                       template: dict, image: Image, replica_set_hash: str, at: float,
+                       annotations: dict | None = None, ready_after: float = 0) -> dict:
+    """A Deployment with its ReplicaSet and one running pod on the primary node, as an addon's
+    manifest leaves them once ``kubectl apply`` has settled; returns the pod.
+
+    With ``ready_after``, the pod's readiness probe first passes that many seconds later (a
+    timer flips it), and the controllers bring the ReplicaSet and Deployment along.
+    """
+    template = {"metadata": {"labels": dict(labels)}, **{k: v for k, v in template.items()
+                                                         if k != "metadata"}}
+    deployment = _create(cluster, "deployments", {
+        "metadata": {"name": name, "namespace": namespace, "labels": dict(labels),
+                     "annotations": {"deployment.kubernetes.io/revision": "1",
+                                     **(annotations or {})},
+                     "generation": 1},
+        "spec": {
+            "progressDeadlineSeconds": 600, "replicas": 1, "revisionHistoryLimit": 10,
+            "selector": {"matchLabels": dict(labels)},
+            "strategy": {"rollingUpdate": {"maxSurge": "25%", "maxUnavailable": "25%"},
+                         "type": "RollingUpdate"},
+            "template": template,
+        },
+        "status": {
+            "availableReplicas": 1, "observedGeneration": 1, "readyReplicas": 1, "replicas": 1,
+            "updatedReplicas": 1,
+            "conditions": [
+                {"type": "Available", "status": "True", "reason": "MinimumReplicasAvailable",
+                 "message": "Deployment has minimum availability.",
+                 "lastTransitionTime": rfc3339(at), "lastUpdateTime": rfc3339(at)},
+                {"type": "Progressing", "status": "True", "reason": "NewReplicaSetAvailable",
+                 "message": f'ReplicaSet "{name}-{replica_set_hash}" has successfully '
+                            "progressed.",
+                 "lastTransitionTime": rfc3339(at), "lastUpdateTime": rfc3339(at)},
+            ],
+        },
+    }, at)
+    replica_set_name = f"{name}-{replica_set_hash}"
+    pod_labels = {**labels, "pod-template-hash": replica_set_hash}
+    replica_set = _create(cluster, "replicasets", {
+        "metadata": {
+            "name": replica_set_name, "namespace": namespace,
+            "annotations": {"deployment.kubernetes.io/desired-replicas": "1",
+                            "deployment.kubernetes.io/max-replicas": "2",
+                            "deployment.kubernetes.io/revision": "1"},
+            "labels": dict(pod_labels), "generation": 1,
+            "ownerReferences": [_owner("Deployment", name, deployment["metadata"]["uid"],
+                                       api_version="apps/v1")],
+        },
+        "spec": {"replicas": 1, "selector": {"matchLabels": dict(pod_labels)},
+                 "template": {"metadata": {"labels": dict(pod_labels)},
+                              "spec": template["spec"]}},
+        "status": {"availableReplicas": 1, "fullyLabeledReplicas": 1, "observedGeneration": 1,
+                   "readyReplicas": 1, "replicas": 1},
+    }, at)
+    pod = _workload_pod(
+        cluster, f"{replica_set_name}-{cluster.rng.token(5)}", template,
+        _owner("ReplicaSet", replica_set_name, replica_set["metadata"]["uid"],
+               api_version="apps/v1"),
+        pod_labels, at, at, at, _free_pod_ip(cluster), "Burstable", _NOT_READY_TOLERATIONS,
+        generate_name=f"{replica_set_name}-", namespace=namespace, image=image)
+    _pod_start_events(cluster, pod, at, at)
+    if ready_after > 0:
+        _set_pod_ready(pod, False, at)
+        pod = cluster.store.update(_rt("pods"), pod)
+        cluster.timers.schedule(at + ready_after, "minikube.addon_pod_ready", namespace,
+                                pod["metadata"]["name"])
+    return pod
+
+
+def _set_pod_ready(pod: dict, ready: bool, at: float) -> None:
+    for status in pod["status"]["containerStatuses"]:
+        status["ready"] = ready
+    for condition in pod["status"]["conditions"]:
+        if condition["type"] in ("Ready", "ContainersReady"):
+            condition["status"] = "True" if ready else "False"
+            condition["lastTransitionTime"] = rfc3339(at)
+            if ready:
+                condition.pop("reason", None)
+                condition.pop("message", None)
+            else:
+                names = ",".join(s["name"] for s in pod["status"]["containerStatuses"])
+                condition.update(reason="ContainersNotReady",
+                                 message=f"containers with unready status: [{names}]")
+
+
+@timer_action("minikube.addon_pod_ready")
+def _addon_pod_ready(cluster: Cluster, namespace: str, name: str) -> None:
+    pods = _rt("pods")
+    pod = cluster.store.find(pods, namespace, name)
+    if pod is None:
+        return
+    _set_pod_ready(pod, True, cluster.now)
+    cluster.store.update(pods, pod)
+
+
+def _free_pod_ip(cluster: Cluster) -> str:
+    in_use = {pod["status"].get("podIP") for pod in cluster.store.iter_stored(_rt("pods"))
+              if not pod["spec"].get("hostNetwork")}
+    return next_pod_ip(POD_CIDR, in_use, None) or COREDNS_POD_IP
 
 
 # -- the whole cluster ---------------------------------------------------------------------------
@@ -944,7 +1068,8 @@ def _event(cluster: Cluster, namespace: str, involved: dict, reason: str, messag
                  namespace=namespace)
 
 
-def _node_start_events(cluster: Cluster, node: dict, at: float) -> None:
+def _node_start_events(cluster: Cluster, node: dict, at: float, done: float) -> None:
+    """The node's first events; none later than ``done``, when ``minikube start`` returns."""
     kubelet_view = {"kind": "Node", "name": NODE_NAME, "uid": NODE_NAME}
     _event(cluster, "default", kubelet_view, "Starting", "Starting kubelet.", "kubelet", at)
     for status in ("NodeHasSufficientMemory", "NodeHasNoDiskPressure", "NodeHasSufficientPID"):
@@ -955,8 +1080,8 @@ def _node_start_events(cluster: Cluster, node: dict, at: float) -> None:
     _event(cluster, "default", {"kind": "Node", "name": NODE_NAME, "uid": node["metadata"]["uid"],
                                 "apiVersion": "v1"},
            "RegisteredNode", f"Node {NODE_NAME} event: Registered Node {NODE_NAME} in Controller",
-           "node-controller", at + 4, host=None)
-    _event(cluster, "default", kubelet_view, "Starting", "", "kube-proxy", at + 6)
+           "node-controller", min(at + 4, done), host=None)
+    _event(cluster, "default", kubelet_view, "Starting", "", "kube-proxy", min(at + 6, done))
 
 
 def _pod_start_events(cluster: Cluster, pod: dict, scheduled: float, started: float,
@@ -980,12 +1105,18 @@ def _pod_start_events(cluster: Cluster, pod: dict, scheduled: float, started: fl
            "kubelet", started, field_path=field_path)
 
 
-def start_cluster(cluster: Cluster, timeline: StartTimeline | None = None) -> None:
-    """Create the cluster a first ``minikube start`` leaves: objects, profile, kubeconfig context."""
+def start_cluster(cluster: Cluster, timeline: StartTimeline | None = None,
+                  kubernetes_version: str = KUBERNETES_VERSION) -> None:
+    """Create the cluster a first ``minikube start`` leaves: objects, profile, kubeconfig context.
+
+    Another ``kubernetes_version`` than the default gives the same cluster with that version's
+    kubelet, kube-proxy and control-plane images.
+    """
     if timeline is None:
         timeline = StartTimeline(control_plane_up=cluster.now, finished=cluster.now)
     up = timeline.control_plane_up
     done = max(timeline.finished, up)
+    default_cached = images_cached(cluster.profile)
 
     def at(offset: float) -> float:
         return min(up + offset, done)
@@ -1077,11 +1208,39 @@ def start_cluster(cluster: Cluster, timeline: StartTimeline | None = None) -> No
     provisioner = _storage_provisioner(cluster, at(5), at(7))
     _kube_dns(cluster, at(3), coredns_pod)
 
-    _node_start_events(cluster, node, up)
+    _node_start_events(cluster, node, up, done)
     _pod_start_events(cluster, coredns_pod, at(4), at(6))
     _pod_start_events(cluster, proxy_pod, at(4), at(5))
     _pod_start_events(cluster, provisioner, at(5), at(7))
-    cluster.state.minikube = _running_profile(done, None, 1)
+    kept = {key: cluster.profile[key] for key in MACHINE_KEYS if key in cluster.profile}
+    cluster.state.minikube = {**kept, **_running_profile(done, None, 1)}
+    if kubernetes_version != KUBERNETES_VERSION:
+        _use_kubernetes_version(cluster, kubernetes_version, default_cached)
+
+
+def _use_kubernetes_version(cluster: Cluster, version: str, default_cached: bool) -> None:
+    """Every mention of the default version in the new cluster's nodes, pods and ConfigMaps
+    becomes ``version``; the profile remembers it, and that its preload is now cached."""
+    def retagged(value):
+        if isinstance(value, str):
+            return value.replace(KUBERNETES_VERSION, version)
+        if isinstance(value, list):
+            return [retagged(item) for item in value]
+        if isinstance(value, dict):
+            return {key: retagged(item) for key, item in value.items()}
+        return value
+
+    for resource in ("nodes", "pods", "configmaps"):
+        rt = _rt(resource)
+        for obj in cluster.store.list(rt):
+            changed = retagged(obj)
+            if changed != obj:
+                cluster.store.update(rt, changed)
+    profile = dict(cluster.profile)
+    profile["kubernetesVersion"] = version
+    profile["preloads"] = sorted({*profile.get("preloads", []), version})
+    profile["imagesCached"] = default_cached
+    cluster.state.minikube = profile
 
 
 def _storage_provisioner(cluster: Cluster, scheduled: float, started: float) -> dict:
@@ -1173,7 +1332,7 @@ def restart_cluster(cluster: Cluster, timeline: StartTimeline | None = None) -> 
             condition["lastHeartbeatTime"] = rfc3339(done)
         node["status"]["nodeInfo"]["bootID"] = cluster.rng.uuid()
         cluster.store.update(node_type, node)
-        _node_start_events(cluster, node, up)
+        _node_start_events(cluster, node, up, done)
     lease_type = _rt("leases")
     lease = cluster.store.find(lease_type, "kube-node-lease", NODE_NAME)
     if lease is not None:
@@ -1186,7 +1345,9 @@ def restart_cluster(cluster: Cluster, timeline: StartTimeline | None = None) -> 
         _restart_containers(cluster, pod, stopped_at, up + 2)
         cluster.store.update(pod_type, pod)
     profile = dict(cluster.profile)
+    addons = enabled_addons(profile)
     profile.update(_running_profile(done, profile.get("created"), profile.get("bootCount", 1) + 1))
+    profile["addons"] = addons
     profile.pop("stoppedAt", None)
     cluster.state.minikube = profile
     for worker in workers(profile):
@@ -1208,19 +1369,23 @@ def _restart_containers(cluster: Cluster, pod: dict, stopped_at: float, started:
             condition["lastTransitionTime"] = rfc3339(started)
 
 
+#: What lives in ~/.minikube rather than in the cluster, so ``minikube delete`` keeps it: the
+#: image cache, the kubectl binary ``minikube kubectl`` downloaded, and the audit log.
+MACHINE_KEYS = ("imagesCached", "preloads", "kubectlCached", "audit")
+
+
 def delete_cluster(cluster: Cluster) -> None:
     """``minikube delete``: the container, its etcd and the kubeconfig context are gone.
 
-    The downloaded images stay in minikube's cache, so the next start skips the downloads.
+    What minikube keeps in ~/.minikube (``MACHINE_KEYS``) stays: the next start skips the
+    downloads.
     """
     for bucket in cluster.state.objects.values():
         bucket.clear()
     cluster.store.changed = True
     cluster.timers.cancel(lambda action, args: True)
-    cached = images_cached(cluster.profile)
-    cluster.state.minikube = dict(PROFILE_ABSENT)
-    if cached:
-        cluster.state.minikube["imagesCached"] = True
+    kept = {key: cluster.profile[key] for key in MACHINE_KEYS if key in cluster.profile}
+    cluster.state.minikube = {**PROFILE_ABSENT, **kept}
 
 
 # -- worker nodes ----------------------------------------------------------------------------------

@@ -467,7 +467,7 @@ def serve_request(cluster: Cluster, pod: dict, container: str, path: str = "/",
                              total_requests=entry["requests"], method=method,
                              user_agent=user_agent)
     _write_log(entry, cluster.now, image.request_log(request))
-    cluster.store.changed = True
+    cluster.mark_state_changed()
     return image.response(request)
 
 

@@ -24,11 +24,13 @@ from ..commands import command
 from ..minikube_cluster import (CPUS, DOCKER_VERSION, KICBASE_VERSION,
                                 KUBERNETES_VERSION, MEMORY_MB, MINIKUBE_COMMIT, MINIKUBE_VERSION,
                                 NODE_IP, PROFILE_NAME, WORKER_MEMORY_MB, StartTimeline,
-                                add_worker, delete_cluster, delete_worker, find_worker,
-                                has_kubeconfig_context, images_cached, machine_name,
+                                OLDEST_KUBERNETES_VERSION, add_worker, delete_cluster,
+                                delete_worker, find_worker, has_kubeconfig_context, machine_name,
+                                preload_cached,
                                 next_worker_name, profile_status, restart_cluster, start_cluster,
                                 start_worker, stop_cluster, stop_worker, workers)
 from ..printers.serialize import go_yaml
+from ..printers.tabwriter import display_width
 from ..printers.wordwrap import wrap_help
 from .kubectl.cobra import (Command, CommandLine, Flag, FlagError, Invocation, UnknownCommand,
                             implementer, templater_help)
@@ -42,6 +44,8 @@ EXIT_USAGE = 14
 EXIT_PROGRAM_ERROR = 10
 EXIT_GUEST_NOT_RUNNING = 83
 EXIT_GUEST_NOT_FOUND = 85
+EXIT_INTERNET_ERROR = 40
+EXIT_CONTROL_PLANE_UNSUPPORTED = 106
 STATUS_HOST_NOT_RUNNING = 1
 STATUS_CLUSTER_NOT_RUNNING = 2
 STATUS_KUBECONFIG_NOT_CONFIGURED = 4
@@ -76,6 +80,17 @@ STYLES = {
     "warning": ("❗  ", "! "),
     "internet": ("🌐  ", "* "),
     "check": ("✅  ", "* "),
+    "success": ("✅  ", "* "),
+    "celebrate": ("🎉  ", "* "),
+    "sad": ("😿  ", "* "),
+    "tip": ("💡  ", "* "),
+    "enabling": ("🔌  ", "* "),
+    "verifying": ("🤔  ", "* "),
+    "launch": ("🚀  ", "* "),
+    "addon_disable": ("🌑  ", "* "),
+    "url": ("👉  ", "* "),
+    "waiting": ("⌛  ", "* "),
+    "caching": ("🤹  ", "* "),
 }
 
 #: minikube's Japanese catalogue for the messages printed here (empty entries stay English).
@@ -124,6 +139,32 @@ JAPANESE = {
     "Exiting due to {code}: {message}": "{code} が原因で終了します: {message}",
     "Successfully purged minikube directory located at - [{directory}]":
         "[{directory}] にある minikube ディレクトリーの削除に成功しました",
+    "Opening service {namespace_name}/{service_name} in default browser...":
+        "デフォルトブラウザーで {namespace_name}/{service_name} サービスを開いています...",
+    "service {namespace_name}/{service_name} has no node port":
+        "サービス {namespace_name}/{service_name} は NodePort がありません",
+    "Because you are using a Docker driver on {operating_system}, the terminal needs to be open "
+    "to run it.": "Docker ドライバーを {operating_system} 上で使用しているため、実行するにはターミナルを"
+                  "開く必要があります。",
+    "Service '{service}' was not found in '{namespace}' namespace.\nYou may select another "
+    "namespace by using 'minikube service {service} -n <namespace>'. Or list out all the services "
+    "using 'minikube service list'":
+        "'{namespace}' ネームスペース中に '{service}' サービスが見つかりませんでした。\n"
+        "'minikube service {service} -n <namespace>' を使って別のネームスペースを選択できます。"
+        "または、'minikube service list' を使って全サービスを一覧表示してください",
+    "You must specify service name(s) or --all": "サービス名か --all を指定する必要があります",
+    "The '{addonName}' addon is enabled": "'{addonName}' アドオンが有効です",
+    "\"The '{minikube_addon}' addon is disabled": "'{minikube_addon}' アドオンが無効です",
+    "\"'{minikube_addon}' is not a valid minikube addon":
+        "'{minikube_addon}' は有効な minikube アドオンではありません",
+    "usage: minikube addons enable ADDON_NAME": "使用法: minikube addons enable ADDON_NAME",
+    "usage: minikube addons disable ADDON_NAME": "使用法: minikube addons disable ADDON_NAME",
+    "usage: minikube addons list": "使用法: minikube addons list",
+    "Enabling dashboard ...": "ダッシュボードを有効化しています...",
+    "Verifying dashboard health ...": "ダッシュボードの状態を検証しています...",
+    "Launching proxy ...": "プロキシーを起動しています...",
+    "Verifying proxy health ...": "プロキシーの状態を検証しています...",
+    "Opening {url} in your default browser...": "デフォルトブラウザーで {url} を開いています...",
 }
 
 STATUS_TEMPLATE = ("{{.Name}}\ntype: Control Plane\nhost: {{.Host}}\nkubelet: {{.Kubelet}}\n"
@@ -190,11 +231,34 @@ class Out:
         stream.write(text + "\n")
         stream.flush()
 
-    def exit_message(self, reason_id: str, message: str, status: int) -> None:
+    def exit_message(self, reason_id: str, message: str, status: int,
+                     style: str = "failure") -> None:
         """``exit.Message``: a blank line, the failure on stderr, a blank line, then exit."""
+        self.line()
+        self.step(style, "Exiting due to {code}: {message}", to_stderr=True, code=reason_id,
+                  message=message)
+        self.line()
+        raise MinikubeExit(status)
+
+    def exit_with_issue_link(self, reason_id: str, message: str, status: int,
+                             args: list[str]) -> None:
+        """``exit.Error``: the failure, then the box asking for a GitHub issue with the log."""
         self.line()
         self.step("failure", "Exiting due to {code}: {message}", to_stderr=True, code=reason_id,
                   message=message)
+        emoji = wants_color(self.ctx, self.stderr)
+        lines = [
+            STYLES["sad"][0 if emoji else 1] + "If the above advice does not help, please let us "
+                                               "know:",
+            STYLES["url"][0 if emoji else 1] + "https://github.com/kubernetes/minikube/issues/new/"
+                                               "choose",
+            "",
+            "Please run `minikube logs --file=logs.txt` and attach logs.txt to the GitHub issue.",
+        ]
+        if args[:1] != ["start"]:
+            lines += ["Please also attach the following file to the GitHub issue:",
+                      "- " + log_file_path(self.ctx, args)]
+        self.stderr.write("\n" + issue_box(lines))
         self.line()
         raise MinikubeExit(status)
 
@@ -204,6 +268,56 @@ class Out:
         self.step("workaround", 'To start a cluster, run: "{command}"',
                   command=example_command(profile, "start"))
         raise MinikubeExit(EXIT_GUEST_NOT_FOUND)
+
+
+def render_table(headers: list[str], rows: list[list[str]], upper: bool = True) -> str:
+    """The table minikube draws with tablewriter: ``|`` corners, ``-`` rules, headers centred
+    (in capitals unless ``upper`` is off), numbers right-aligned, a cell's lines on lines of
+    their own."""
+    if upper:
+        headers = [header.upper() for header in headers]
+    split_rows = [[cell.split("\n") for cell in row] for row in rows]
+    widths = [display_width(header) for header in headers]
+    for row in split_rows:
+        for column, lines in enumerate(row):
+            widths[column] = max([widths[column]] + [display_width(line) for line in lines])
+    rule = "|" + "|".join("-" * (width + 2) for width in widths) + "|\n"
+
+    def centred(text: str, width: int) -> str:
+        gap = width - display_width(text)
+        return " " * (gap // 2) + text + " " * (gap - gap // 2)
+
+    def aligned(text: str, width: int) -> str:
+        gap = " " * (width - display_width(text))
+        return gap + text if _NUMBER.fullmatch(text) else text + gap
+
+    text = rule + "| " + " | ".join(centred(h, w) for h, w in zip(headers, widths)) + " |\n"
+    text += rule
+    for row in split_rows:
+        height = max(len(lines) for lines in row)
+        for index in range(height):
+            cells = [lines[index] if index < len(lines) else "" for lines in row]
+            cells += [""] * (len(widths) - len(cells))
+            text += "| " + " | ".join(aligned(c, w) for c, w in zip(cells, widths)) + " |\n"
+    return text + rule
+
+
+_NUMBER = re.compile(r"-?(?:\d{1,3}(?:,\d{3})*|\d+)(?:\.\d+)?")
+
+
+def issue_box(lines: list[str]) -> str:
+    """minikube's red rounded box (no colour here) asking for a bug report."""
+    width = max(display_width(line) for line in lines) + 8
+    body = ["│" + " " * width + "│"]
+    body += ["│    " + line + " " * (width - 4 - display_width(line)) + "│" for line in lines]
+    body.append("│" + " " * width + "│")
+    return "╭" + "─" * width + "╮\n" + "\n".join(body) + "\n╰" + "─" * width + "╯\n"
+
+
+def log_file_path(ctx, args: list[str]) -> str:
+    """Where minikube writes this run's log: a SHA-1 of the user and the arguments names it."""
+    digest = hashlib.sha1((ctx.env.get("USER", "learner") + "".join(args)).encode()).hexdigest()
+    return f"/tmp/minikube_{args[0]}_{digest}_0.log" if args else f"/tmp/minikube_{digest}_0.log"
 
 
 def example_command(profile: str, action: str) -> str:
@@ -376,6 +490,102 @@ LONG_DESCRIPTIONS.update({
     "node start": "Starts an existing stopped node in a cluster.",
     "node stop": "Stops a node in a cluster.",
 })
+SERVICE_FLAGS = [
+    _flag("all", "bool", False, 'Forwards all services in a namespace (defaults to "false")'),
+    _flag("format", "string", "http://{{.IP}}:{{.Port}}", "Format to output service URL in. This "
+          "format will be applied to each url individually and they will be printed one at a "
+          "time."),
+    _flag("https", "bool", False, 'Open the service URL with https instead of http (defaults to '
+          '"false")'),
+    _flag("interval", "int", 1, "The initial time interval for each check that wait performs in "
+          "seconds"),
+    _flag("namespace", "string", "default", "The service namespace", "n"),
+    _flag("url", "bool", False, "Display the Kubernetes service URL in the CLI instead of opening "
+          "it in the default browser"),
+    _flag("wait", "int", 2, "Amount of time to wait for a service in seconds"),
+]
+SERVICE_LIST_FLAGS = [
+    _flag("namespace", "string", "", "The services namespace", "n"),
+    _flag("output", "string", "table", "The output format. One of 'json', 'table'", "o"),
+]
+TUNNEL_FLAGS = [
+    _flag("bind-address", "string", "", "set tunnel bind address, empty or '*' indicates the "
+          "tunnel should be available for all interfaces"),
+    _flag("cleanup", "bool", True, "call with cleanup=true to remove old tunnels", "c"),
+]
+DASHBOARD_FLAGS = [
+    _flag("port", "int", 0, "Exposed port of the proxyfied dashboard. Set to 0 to pick a random "
+          "port."),
+    _flag("url", "bool", False, "Display dashboard URL instead of opening a browser"),
+]
+SSH_FLAGS = [
+    _flag("native-ssh", "bool", True, "Use native Golang SSH client (default true). Set to "
+          "'false' to use the command line 'ssh' command when accessing the docker machine. "
+          "Useful for the machine drivers when they will not start with 'Waiting for SSH'."),
+    _flag("node", "string", "", "The node to ssh into. Defaults to the primary control plane.",
+          "n"),
+]
+LOGS_FLAGS = [
+    _flag("audit", "bool", False, "Show only the audit logs"),
+    _flag("file", "string", "", "If present, writes to the provided file instead of stdout."),
+    _flag("follow", "bool", False, "Show only the most recent journal entries, and continuously "
+          "print new entries as they are appended to the journal.", "f"),
+    _flag("last-start-only", "bool", False, "Show only the last start logs."),
+    _flag("length", "int", 60, "Number of lines back to go within the log", "n"),
+    _flag("node", "string", "", "The node to get logs from. Defaults to the primary control "
+          "plane."),
+    _flag("problems", "bool", False, "Show only log entries which point to known problems"),
+]
+KUBECTL_FLAGS = [_flag("ssh", "bool", False, "Use SSH for running kubernetes client on the node")]
+ADDONS_SUBCOMMANDS = (
+    ("disable", "Disables the addon w/ADDON_NAME within minikube (example: minikube addons "
+     "disable dashboard). For a list of available addons use: minikube addons list ", []),
+    ("enable", "Enables the addon w/ADDON_NAME within minikube. For a list of available addons "
+     "use: minikube addons list ", [
+         _flag("force", "bool", False, "If true, will perform potentially dangerous operations. "
+               "Use with discretion."),
+         _flag("images", "string", "", "Images used by this addon. Separated by commas."),
+         _flag("refresh", "bool", False, "If true, pods might get deleted and restarted on addon "
+               "enable"),
+         _flag("registries", "string", "", "Registries used by this addon. Separated by commas."),
+     ]),
+    ("list", "Lists all available minikube addons as well as their current statuses "
+     "(enabled/disabled)", [
+         _flag("docs", "bool", False, "If true, print web links to addons' documentation if "
+               "using --output=list (default).", "d"),
+         _flag("output", "string", "list", "minikube addons list --output OUTPUT. json, list",
+               "o"),
+     ]),
+)
+PROFILE_LIST_FLAGS = [
+    _flag("light", "bool", False, "If true, returns list of profiles faster by skipping "
+          "validating the status of the cluster.", "l"),
+    _flag("output", "string", "table", "The output format. One of 'json', 'table'", "o"),
+]
+LONG_DESCRIPTIONS.update({
+    "service": "Returns the Kubernetes URL(s) for service(s) in your local cluster. In the case "
+               "of multiple URLs they will be printed one at a time.",
+    "tunnel": "tunnel creates a route to services deployed with type LoadBalancer and sets their "
+              "Ingress to their ClusterIP. for a detailed example see "
+              "https://minikube.sigs.k8s.io/docs/tasks/loadbalancer",
+    "ssh": "Log into or run a command on a machine with SSH; similar to 'docker-machine ssh'.",
+    "logs": "Gets the logs of the running instance, used for debugging minikube, not user code.",
+    "kubectl": "Run the Kubernetes client, download it if necessary. Remember -- after kubectl!\n"
+               "\nThis will run the Kubernetes client (kubectl) with the same version as the "
+               "cluster\n\nNormally it will download a binary matching the host operating system "
+               "and architecture,\nbut optionally you can also run it directly on the control "
+               "plane over the ssh connection.\nThis can be useful if you cannot run kubectl "
+               "locally for some reason, like unsupported\nhost. Please be aware that when using "
+               "--ssh all paths will apply to the remote machine.",
+    "addons": 'addons modifies minikube addons files using subcommands like "minikube addons '
+              'enable dashboard"',
+    "profile": "profile sets the current minikube profile, or gets the current profile if no "
+               "arguments are provided.  This is used to run and manage multiple minikube "
+               "instance.  You can return to the default minikube profile by running `minikube "
+               "profile default`",
+    "profile list": "Lists all valid minikube profiles and detects all possible invalid "
+                    "profiles.",
+})
 COMMAND_GROUPS = [
     ("Basic Commands:", ["start", "status", "stop", "delete", "dashboard", "pause", "unpause"]),
     ("Images Commands:", ["docker-env", "podman-env", "cache", "image"]),
@@ -397,7 +607,10 @@ def _build_tree() -> Command:
     root = Command("minikube", persistent_flags=GLOBAL_FLAGS, help_text=_help_for("minikube"),
                    groups=COMMAND_GROUPS)
     local_flags = {"version": VERSION_FLAGS, "status": STATUS_FLAGS, "ip": IP_FLAGS,
-                   "stop": STOP_FLAGS, "delete": DELETE_FLAGS, "start": START_FLAGS}
+                   "stop": STOP_FLAGS, "delete": DELETE_FLAGS, "start": START_FLAGS,
+                   "service": SERVICE_FLAGS, "tunnel": TUNNEL_FLAGS,
+                   "dashboard": DASHBOARD_FLAGS, "ssh": SSH_FLAGS, "logs": LOGS_FLAGS,
+                   "kubectl": KUBECTL_FLAGS}
     for name in sorted(SHORT_DESCRIPTIONS):
         root.add(Command(name, short=SHORT_DESCRIPTIONS[name], run=_not_simulated,
                          flags=local_flags.get(name, []), help_text=_help_for(name)))
@@ -406,6 +619,17 @@ def _build_tree() -> Command:
     for name, short, flags in NODE_SUBCOMMANDS:
         node.add(Command(name, short=short, run=_not_simulated, flags=flags,
                          help_text=_help_for(f"node {name}")))
+    addons = root.find_child("addons")
+    addons.run = None
+    for name, short, flags in ADDONS_SUBCOMMANDS:
+        addons.add(Command(name, short=short, run=_not_simulated, flags=flags,
+                           help_text=_help_for(f"addons {name}")))
+    root.find_child("service").add(Command(
+        "list", short="Lists the URLs for the services in your local cluster",
+        run=_not_simulated, flags=SERVICE_LIST_FLAGS, help_text=_help_for("service list")))
+    root.find_child("profile").add(Command(
+        "list", short="Lists all minikube profiles.", run=_not_simulated,
+        flags=PROFILE_LIST_FLAGS, help_text=_help_for("profile list")))
     root.add(Command("generate-docs", run=_not_simulated, hidden=True))
     root.add(Command("help", run=_help, hidden=True))
     return root
@@ -459,19 +683,26 @@ def minikube(argv, stdin, stdout, stderr, ctx) -> int:
         _write_help(target, ctx, stdout)
         return 0
     invocation = Invocation(target, positional, flags, before_dash, stdin, stdout, stderr, ctx)
+    started = ctx.clock.now()
+    ended = None
     try:
-        return target.run(invocation)
+        status = target.run(invocation)
+        ended = ctx.clock.now()
+        return status
     except MinikubeExit as exit_:
+        ended = ctx.clock.now()
         return exit_.status
+    finally:
+        record_audit(ctx, args, started, ended)
 
 
-def _profile_flag(invocation: Invocation) -> str:
+def profile_flag(invocation: Invocation) -> str:
     return invocation.flags.get("profile") or PROFILE_NAME
 
 
-def _read_profile(invocation: Invocation) -> dict:
+def read_profile(invocation: Invocation) -> dict:
     """The profile as stored; an absent one for a profile name the simulation does not keep."""
-    if _profile_flag(invocation) != PROFILE_NAME:
+    if profile_flag(invocation) != PROFILE_NAME:
         return {"status": "Absent"}
     with invocation.ctx.sandbox.transaction() as cluster:
         return dict(cluster.profile)
@@ -561,9 +792,9 @@ def run_status(invocation: Invocation) -> int:
     template = invocation.flags.get("format")
     if output != "text" and template != STATUS_TEMPLATE:
         out.exit_message("MK_USAGE", "Cannot use both --output and --format options", EXIT_USAGE)
-    profile = _read_profile(invocation)
+    profile = read_profile(invocation)
     if profile_status(profile) == "Absent":
-        out.profile_not_found(_profile_flag(invocation))
+        out.profile_not_found(profile_flag(invocation))
     statuses = [cluster_status(profile)] + worker_statuses(profile)
     wanted = invocation.flags.get("node") or ""
     if wanted:
@@ -595,7 +826,7 @@ def run_status(invocation: Invocation) -> int:
 @implement("ip")
 def run_ip(invocation: Invocation) -> int:
     out = Out(invocation.ctx, invocation.stdout, invocation.stderr)
-    profile = _running_profile_or_exit(invocation, out)
+    profile = running_profile_or_exit(invocation, out)
     wanted = invocation.flags.get("node") or ""
     if wanted and wanted not in (PROFILE_NAME, "m01"):
         worker = find_worker(profile, wanted)
@@ -648,6 +879,46 @@ def _download_line(name: str, size: str, now: float, salt: str) -> str:
     return f"    > {shown}:  {counters}  100.00% {f'{speed:.2f} MiB/s'[:7]}"
 
 
+def _semver(text: str) -> tuple[int, int, int] | None:
+    match = re.fullmatch(r"(\d+)\.(\d+)\.(\d+)", text)
+    return tuple(int(part) for part in match.groups()) if match else None
+
+
+def _validated_kubernetes_version(out: Out, requested: str) -> str:
+    """``--kubernetes-version`` as minikube checks it: ``stable``/``latest`` mean the default,
+    anything else must parse as a version this release can run."""
+    if requested.lower() in ("stable", "latest"):
+        return KUBERNETES_VERSION
+    bare = requested.lower().removeprefix("v")
+    version = _semver(bare)
+    if version is None:
+        error = "No Major.Minor.Patch elements found" if bare.count(".") < 2 else \
+            f"Invalid character(s) found in patch number {bare.split('.', 2)[2]!r}"
+        out.exit_message("MK_USAGE", f'Unable to parse "{bare}": {error}', EXIT_USAGE)
+    shown = ".".join(str(part) for part in version)
+    if version < _semver(OLDEST_KUBERNETES_VERSION[1:]):
+        out.step("warning", "Specified Kubernetes version {specified} is less than the oldest "
+                 "supported version: {oldest}. Use `minikube config defaults kubernetes-version` "
+                 "for details.", to_stderr=True, specified=shown, oldest=OLDEST_KUBERNETES_VERSION)
+        out.step("warning", "You can force an unsupported Kubernetes version via the --force "
+                 "flag", to_stderr=True)
+        out.exit_message("K8S_OLD_UNSUPPORTED", f"Kubernetes {shown} is not supported by this "
+                         "release of minikube", EXIT_CONTROL_PLANE_UNSUPPORTED)
+    if version > _semver(KUBERNETES_VERSION[1:]):
+        out.step("warning", "Specified Kubernetes version {specified} is newer than the newest "
+                 "supported version: {newest}. Use `minikube config defaults kubernetes-version` "
+                 "for details.", to_stderr=True, specified=shown, newest=KUBERNETES_VERSION)
+        out.step("warning", "Specified Kubernetes version {specified} not found in Kubernetes "
+                 "version list", to_stderr=True, specified=shown)
+        out.step("verifying", "Searching the internet for Kubernetes version...")
+        out.exit_with_issue_link("K8S_FAIL_CONNECT", "error fetching Kubernetes version list "
+                                 "from GitHub: Get \"https://api.github.com/repos/kubernetes/"
+                                 "kubernetes/releases?per_page=100\": dial tcp: lookup "
+                                 "api.github.com: no such host", EXIT_INTERNET_ERROR,
+                                 ["start"])
+    return "v" + shown
+
+
 def _environment_lines(out: Out, env: dict) -> None:
     for key in sorted(env):
         if key.startswith("MINIKUBE_") or key == "KUBECONFIG":
@@ -659,13 +930,17 @@ def run_start(invocation: Invocation) -> int:
     ctx = invocation.ctx
     out = Out(ctx, invocation.stdout, invocation.stderr)
     flags = invocation.flags
-    if _profile_flag(invocation) != PROFILE_NAME:
+    if profile_flag(invocation) != PROFILE_NAME:
         out.exit_message("MK_USAGE", "the simulated environment has a single profile: "
                          f"{PROFILE_NAME}", EXIT_USAGE)
     with ctx.sandbox.transaction() as cluster:
         state = profile_status(cluster.profile)
-        cached = images_cached(cluster.profile)
         existing_workers = [dict(w) for w in workers(cluster.profile)]
+        current_version = cluster.profile.get("kubernetesVersion", KUBERNETES_VERSION)
+        requested_version = flags.get("kubernetes-version") or ""
+        k8s_version = (current_version if state != "Absent" or not requested_version
+                       else requested_version)
+        cached = preload_cached(cluster.profile, k8s_version)
     cpus = int(flags.get("cpus")) if (flags.get("cpus") or "").isdigit() else CPUS
     node_count = max(1, flags.get("nodes") or 1)
     memory = _memory_mb(flags.get("memory"))
@@ -685,6 +960,7 @@ def run_start(invocation: Invocation) -> int:
             out.step("sparkle", "Automatically selected the {driver} driver. Other choices: "
                      "{alternates}", driver="docker", alternates="none, ssh")
         out.step("notice", "Using {driver_name} driver with root privileges", driver_name="Docker")
+        k8s_version = _validated_kubernetes_version(out, k8s_version)
     else:
         out.step("sparkle", "Using the {driver} driver based on existing profile", driver="docker")
         if node_count > 1:
@@ -701,10 +977,11 @@ def run_start(invocation: Invocation) -> int:
     if state == "Absent":
         if not cached:
             out.step("file_download", "Downloading Kubernetes {version} preload ...",
-                     version=KUBERNETES_VERSION)
+                     version=k8s_version)
             ctx.sleep(PAUSE.download)
             now = ctx.clock.now()
-            out.line(_download_line("preloaded-images-k8s-v18-v1.32.0-docker-overlay2-amd64.tar.lz4",
+            out.line(_download_line(f"preloaded-images-k8s-v18-{k8s_version}-docker-overlay2-"
+                                    "amd64.tar.lz4",
                                     "333.57 MiB", now, "preload"))
             ctx.sleep(PAUSE.download / 2)
             out.line(_download_line("gcr.io/k8s-minikube/kicbase:v0.0.46", "500.31 MiB", now,
@@ -724,7 +1001,7 @@ def run_start(invocation: Invocation) -> int:
         ctx.sleep(PAUSE.short)
 
     out.step("docker", "Preparing Kubernetes {k8s_version} on {runtime} {runtime_version} ...",
-             k8s_version=KUBERNETES_VERSION, runtime="Docker", runtime_version=DOCKER_VERSION)
+             k8s_version=k8s_version, runtime="Docker", runtime_version=DOCKER_VERSION)
     ctx.sleep(PAUSE.prepare)
     control_plane_up = ctx.clock.now()
     if state == "Absent":
@@ -747,7 +1024,7 @@ def run_start(invocation: Invocation) -> int:
         timeline = StartTimeline(control_plane_up=control_plane_up, finished=cluster.now)
         current = profile_status(cluster.profile)
         if current == "Absent":
-            start_cluster(cluster, timeline)
+            start_cluster(cluster, timeline, kubernetes_version=k8s_version)
         elif current == "Stopped":
             restart_cluster(cluster, timeline)
         elif not has_kubeconfig_context(cluster.profile):
@@ -759,20 +1036,22 @@ def run_start(invocation: Invocation) -> int:
     node_ips = [NODE_IP]
     for index in range(new_workers):
         node_ips.append(f"192.168.49.{index + 3}")
-        _start_worker_lines(out, ctx, f"m{index + 2:02d}", node_ips, cpus, memory, restart=False)
+        _start_worker_lines(out, ctx, f"m{index + 2:02d}", node_ips, cpus, memory, restart=False,
+                            k8s_version=k8s_version)
         with ctx.sandbox.transaction() as cluster:
             add_worker(cluster)
     if state == "Stopped":
         for worker in existing_workers:
             node_ips.append(worker["ip"])
-            _start_worker_lines(out, ctx, worker["name"], node_ips, cpus, memory, restart=True)
+            _start_worker_lines(out, ctx, worker["name"], node_ips, cpus, memory, restart=True,
+                                k8s_version=k8s_version)
     out.step("ready", 'Done! kubectl is now configured to use "{name}" cluster and "{ns}" '
              "namespace by default", name=PROFILE_NAME, ns="default")
     return 0
 
 
 def _start_worker_lines(out: Out, ctx, short: str, node_ips: list[str], cpus: int, memory: int,
-                        restart: bool) -> None:
+                        restart: bool, k8s_version: str) -> None:
     """What ``node.Add``/``node.Start`` print for a worker during a multi-node start.
 
     minikube puts the nodes started before it in the worker's NO_PROXY, and the Docker step
@@ -795,7 +1074,7 @@ def _start_worker_lines(out: Out, ctx, short: str, node_ips: list[str], cpus: in
     out.step("internet", "Found network options:")
     out.step("option", "{key}={value}", key="NO_PROXY", value=",".join(node_ips[:-1]))
     out.step("docker", "Preparing Kubernetes {k8s_version} on {runtime} {runtime_version} ...",
-             k8s_version=KUBERNETES_VERSION, runtime="Docker", runtime_version=DOCKER_VERSION)
+             k8s_version=k8s_version, runtime="Docker", runtime_version=DOCKER_VERSION)
     for count in range(1, len(node_ips)):
         out.step("option", "env {key}={value}", key="NO_PROXY", value=",".join(node_ips[:count]))
     ctx.sleep(PAUSE.prepare)
@@ -808,10 +1087,10 @@ def _start_worker_lines(out: Out, ctx, short: str, node_ips: list[str], cpus: in
 def run_stop(invocation: Invocation) -> int:
     ctx = invocation.ctx
     out = Out(ctx, invocation.stdout, invocation.stderr)
-    profile = _read_profile(invocation)
+    profile = read_profile(invocation)
     state = profile_status(profile)
     if state == "Absent":
-        out.profile_not_found(_profile_flag(invocation))
+        out.profile_not_found(profile_flag(invocation))
     machines = [(PROFILE_NAME, state == "Running")] + [
         (machine_name(w["name"]), state == "Running" and w.get("running"))
         for w in workers(profile)]
@@ -841,7 +1120,7 @@ def run_delete(invocation: Invocation) -> int:
     out = Out(ctx, invocation.stdout, invocation.stderr)
     if invocation.args:
         out.exit_message("MK_USAGE", "Usage: minikube delete", EXIT_USAGE)
-    profile = _read_profile(invocation)
+    profile = read_profile(invocation)
     home = ctx.env.get("HOME", "/home/learner")
     if profile_status(profile) == "Absent":
         out.step("meh", '"{name}" profile does not exist, trying anyways.', to_stderr=True,
@@ -872,12 +1151,12 @@ __all__ = ["minikube", "ROOT", "MINIKUBE", "Out", "cluster_status", "status_exit
 
 
 # -- node ----------------------------------------------------------------------------------------
-def _running_profile_or_exit(invocation: Invocation, out: Out) -> dict:
+def running_profile_or_exit(invocation: Invocation, out: Out) -> dict:
     """mustload.Healthy: the profile must exist and its control plane run."""
-    profile = _read_profile(invocation)
+    profile = read_profile(invocation)
     state = profile_status(profile)
     if state == "Absent":
-        out.profile_not_found(_profile_flag(invocation))
+        out.profile_not_found(profile_flag(invocation))
     if state != "Running":
         out.step("shrug", "The control-plane node {name} host is not running: state={state}",
                  name=PROFILE_NAME, state=state)
@@ -891,9 +1170,9 @@ def _named_worker(invocation: Invocation, usage: str) -> tuple[Out, dict, dict]:
     """The output, profile and worker a ``minikube node stop|start NAME`` acts on; exits the
     way minikube does when the profile or the node is missing."""
     out = Out(invocation.ctx, invocation.stdout, invocation.stderr)
-    profile = _read_profile(invocation)
+    profile = read_profile(invocation)
     if profile_status(profile) == "Absent":
-        out.profile_not_found(_profile_flag(invocation))
+        out.profile_not_found(profile_flag(invocation))
     if not invocation.args:
         out.exit_message("MK_USAGE", usage, EXIT_USAGE)
     worker = find_worker(profile, invocation.args[0])
@@ -907,9 +1186,9 @@ def run_node_list(invocation: Invocation) -> int:
     out = Out(invocation.ctx, invocation.stdout, invocation.stderr)
     if invocation.args:
         out.exit_message("MK_USAGE", "Usage: minikube node list", EXIT_USAGE)
-    profile = _read_profile(invocation)
+    profile = read_profile(invocation)
     if profile_status(profile) == "Absent":
-        out.profile_not_found(_profile_flag(invocation))
+        out.profile_not_found(profile_flag(invocation))
     out.line(f"{PROFILE_NAME}\t{profile.get('nodeIP', NODE_IP)}")
     for worker in workers(profile):
         out.line(f"{machine_name(worker['name'])}\t{worker['ip']}")
@@ -920,7 +1199,7 @@ def run_node_list(invocation: Invocation) -> int:
 def run_node_add(invocation: Invocation) -> int:
     ctx = invocation.ctx
     out = Out(ctx, invocation.stdout, invocation.stderr)
-    profile = _running_profile_or_exit(invocation, out)
+    profile = running_profile_or_exit(invocation, out)
     if invocation.flags.get("control-plane"):
         out.step("failure", "Adding a control-plane node to a non-HA (non-multi-control plane) "
                  "cluster is not currently supported. Please first delete the cluster and use "
@@ -945,7 +1224,8 @@ def run_node_add(invocation: Invocation) -> int:
              memory=WORKER_MEMORY_MB if memory == MEMORY_MB else memory)
     ctx.sleep(PAUSE.create)
     out.step("docker", "Preparing Kubernetes {k8s_version} on {runtime} {runtime_version} ...",
-             k8s_version=KUBERNETES_VERSION, runtime="Docker", runtime_version=DOCKER_VERSION)
+             k8s_version=profile.get("kubernetesVersion", KUBERNETES_VERSION), runtime="Docker",
+             runtime_version=DOCKER_VERSION)
     ctx.sleep(PAUSE.prepare)
     out.step("health_check", "Verifying Kubernetes components...")
     ctx.sleep(PAUSE.step)
@@ -987,7 +1267,8 @@ def run_node_start(invocation: Invocation) -> int:
              driver_name="docker", machine_type="container", cluster=name)
     ctx.sleep(PAUSE.create)
     out.step("docker", "Preparing Kubernetes {k8s_version} on {runtime} {runtime_version} ...",
-             k8s_version=KUBERNETES_VERSION, runtime="Docker", runtime_version=DOCKER_VERSION)
+             k8s_version=profile.get("kubernetesVersion", KUBERNETES_VERSION), runtime="Docker",
+             runtime_version=DOCKER_VERSION)
     ctx.sleep(PAUSE.prepare)
     out.step("health_check", "Verifying Kubernetes components...")
     ctx.sleep(PAUSE.step)
@@ -1004,7 +1285,7 @@ def run_node_delete(invocation: Invocation) -> int:
     out = Out(ctx, invocation.stdout, invocation.stderr)
     if not invocation.args:
         out.exit_message("MK_USAGE", "Usage: minikube node delete [name]", EXIT_USAGE)
-    profile = _running_profile_or_exit(invocation, out)
+    profile = running_profile_or_exit(invocation, out)
     requested = invocation.args[0]
     out.step("deleting_host", "Deleting node {name} from cluster {cluster}", name=requested,
              cluster=PROFILE_NAME)
@@ -1022,3 +1303,7 @@ def run_node_delete(invocation: Invocation) -> int:
             delete_worker(cluster, worker["name"])
     out.step("deleted", "Node {name} was successfully deleted.", name=requested)
     return 0
+
+
+from . import minikube_manage, minikube_network  # noqa: E402,F401  (register their commands)
+from .minikube_manage import record_audit  # noqa: E402
