@@ -26,7 +26,7 @@ from ..store import clone
 from ..tools.kubectl.selectors import (SelectorError, matches_labels, parse_field_selector,
                                        parse_label_selector)
 from ..tools.kubectl.version import server_version
-from . import discovery, subresources, writes
+from . import discovery, openapi, subresources, writes
 from .wire import (AGGREGATED_DISCOVERY, JSON, TABLE, BadRequest, Call, NotAcceptable,
                    encode_json, error_response, in_go_order, metadata_in_go_order,
                    method_not_allowed, negotiate, not_acceptable, not_found_path, plain, respond)
@@ -36,7 +36,7 @@ NAMESPACE_SUBRESOURCES = ("status", "finalize")
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 HEALTH_PATHS = ("/healthz", "/livez", "/readyz")
 ROOT_PATHS = ["/.well-known/openid-configuration", "/api", "/api/v1", "/apis", "/healthz",
-              "/livez", "/openid/v1/jwks", "/readyz", "/version"]
+              "/livez", "/openapi/v3", "/openid/v1/jwks", "/readyz", "/version"]
 
 
 def handle(cluster: Cluster, request: HttpRequest) -> HttpResponse:
@@ -70,6 +70,10 @@ def _route(cluster: Cluster, call: Call) -> HttpResponse:
     if path in HEALTH_PATHS:
         return _read_only(call, lambda: plain(200, "ok"))
     parts = [part for part in path.split("/") if part]
+    if parts[:2] == ["openapi", "v3"]:
+        document = openapi.document(parts[2:])
+        return _read_only(call, lambda: respond(call, 200, document) if document is not None
+                          else not_found_path(call))
     if parts[0] == "api":
         if len(parts) == 1:
             return _root_discovery(call, True)
@@ -256,7 +260,7 @@ def selected(cluster: Cluster, call: Call, rt: ResourceType, namespace: str | No
     except SelectorError as error:
         raise BadRequest(str(error)) from None
     return [obj for obj in cluster.store.iter_stored(rt, namespace if rt.namespaced else None)
-            if matches_labels(labels, obj) and all(field.matches(obj) for field in fields)]
+            if all(field.matches(obj) for field in fields) and matches_labels(labels, obj)]
 
 
 def _continue_token(resource_version: str, start: int) -> str:

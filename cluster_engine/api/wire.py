@@ -16,6 +16,7 @@ from urllib.parse import parse_qs
 from ..errors import ApiError
 from ..loopback import HttpRequest, HttpResponse
 from ..printers.serialize import go_yaml
+from . import protobuf
 
 _HTML_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028",
                 "\u2029": "\\u2029"}
@@ -37,6 +38,7 @@ REASON_PHRASES = {200: "OK", 201: "Created", 202: "Accepted", 301: "Moved Perman
 
 JSON = "application/json"
 YAML = "application/yaml"
+PROTOBUF = "application/vnd.kubernetes.protobuf"
 TABLE = "application/json;as=Table;v=v1;g=meta.k8s.io"
 AGGREGATED_DISCOVERY = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList"
 SUPPORTED_MEDIA_TYPES = "application/json, application/yaml, application/vnd.kubernetes.protobuf"
@@ -122,11 +124,13 @@ class ServiceUnavailable(ApiError):
     reason = "ServiceUnavailable"
 
 
-def read_body(call: Call) -> dict:
-    """The JSON object a write sent. Protobuf bodies (kubectl's typed clients, e.g. ``kubectl
-    create deployment``, send them) are refused with the server's 415: decoding them would need
-    every type's protobuf schema."""
+def read_body(call: Call, kind: str = "") -> dict:
+    """The JSON object a write of a ``kind`` sent. Protobuf bodies (kubectl's typed
+    clients, e.g. ``kubectl create deployment``, send them) are decoded to the same JSON for the
+    kinds ``protobuf.KINDS`` lists and refused with the server's 415 for the others."""
     content_type = call.header("content-type").split(";")[0].strip().lower()
+    if content_type == PROTOBUF:
+        return _protobuf_body(call.request.body or b"", kind)
     if content_type not in ("", JSON, "*/*"):
         raise UnsupportedMediaType(
             "the body of the request was in an unknown format - accepted media types include: "
@@ -139,6 +143,26 @@ def read_body(call: Call) -> dict:
     if not isinstance(document, dict):
         raise BadRequest("the body of the request was in an unknown format")
     return document
+
+
+def _protobuf_body(body: bytes, kind: str) -> dict:
+    try:
+        return protobuf.decode_body(body)
+    except protobuf.ProtobufError as error:
+        raise BadRequest(f"the object provided is unrecognized (must be of type {kind}): "
+                         f"{error} ({_summary(body)})") from None
+    except protobuf.NoSchema:
+        raise UnsupportedMediaType(
+            "the body of the request was in an unknown format - accepted media types include: "
+            + SUPPORTED_MEDIA_TYPES) from None
+
+
+def _summary(body: bytes, limit: int = 30) -> str:
+    """The start of a body a decode error quotes: as text if it looks like JSON, else in hex."""
+    if not body:
+        return "<empty>"
+    start = body[:limit].decode(errors="replace") if body[:1] == b"{" else body[:limit].hex()
+    return start + " ..." if len(body) > limit else start
 
 
 class NotAcceptable(Exception):

@@ -99,7 +99,8 @@ class Range:
     body: list
 
 
-_FIELD = re.compile(r"[A-Za-z0-9_\-/]+")
+#: A field name; a backslash escapes the next character (``kubernetes\.io/hostname``).
+_FIELD = re.compile(r"(?:[A-Za-z0-9_\-/]|\\.)+")
 _NUMBER = re.compile(r"-?\d+(\.\d+)?")
 
 
@@ -174,7 +175,7 @@ class _Parser:
                     if text[pos] == "[":
                         continue
                     raise JsonPathParseError(self._unrecognized(text[pos]))
-                steps.append(Field([match.group()]))
+                steps.append(Field([match.group().replace("\\", "")]))
                 pos = match.end()
             elif char == "[":
                 close = self._bracket_end(text, pos)
