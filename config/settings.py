@@ -144,6 +144,9 @@ TERMINAL_SPAWNER = env_str("TUTORIAL_TERMINAL_SPAWNER", "zygote")
 if TERMINAL_SPAWNER not in {"zygote", "direct"}:
     raise ValueError("TUTORIAL_TERMINAL_SPAWNER must be 'zygote' or 'direct'")
 SANDBOX_IDLE_TIMEOUT = int(env_str("TUTORIAL_SANDBOX_IDLE_TIMEOUT", "1800"))
+#: How long (seconds) a terminal's shell outlives its socket, so the next page's tab takes it over
+#: (``tutorial.terminal_registry``); 0 ends the shell with the socket.
+TERMINAL_REATTACH_SECONDS = int(env_str("TUTORIAL_TERMINAL_REATTACH_SECONDS", "60"))
 
 LOGGING = {
     "version": 1,

@@ -8,6 +8,11 @@ The sandbox comes from the learner's session, never from the client.
 Every terminal tab of a page is its own socket and shell on the learner's one sandbox
 (``?lang=xx&tab=N&module=slug``). The tab names the module the page shows: commands typed there
 count for that module's steps, and each tab showing it hears when the passed steps change.
+
+The shell belongs to the tab, not to the socket (``terminal_registry``): a new page's socket for
+the same tab takes over the shell the last page left, with its screen, until the grace period
+ends. Browsers close a page's sockets with 1001 (going away) and a lost connection reads 1006;
+a socket closed with 1000 was closed on purpose, so its shell ends at once.
 """
 
 from __future__ import annotations
@@ -26,13 +31,17 @@ from django.utils.translation import gettext
 
 from . import progress
 from .models import sandbox_group
-from .pty_session import PtySession
-from .sandboxes import RESET_TO_MODULE, DatabaseStateService, sandbox_for_session, spawner
+from .sandboxes import RESET_TO_MODULE, sandbox_for_session
+from .terminal_registry import KeptTerminal, terminals
 
 log = logging.getLogger("tutorial.consumers")
 
 #: Close code when the socket has no session: the page must be loaded first.
 CLOSE_NO_SESSION = 4403
+#: The close code of a socket its page closed on purpose: nobody will come back for the shell.
+CLOSE_NORMAL = 1000
+#: Tab numbers whose shells are kept for the next page (the page offers at most four tabs).
+KEPT_TABS = range(1, 9)
 MAX_MESSAGE_CHARS = 64 * 1024
 #: A tab judges the steps again when the cluster will change by itself this soon (seconds) ...
 JUDGE_AGAIN_WITHIN = 60.0
@@ -42,7 +51,9 @@ JUDGE_AGAIN_TIMES = 10
 
 
 class TerminalConsumer(AsyncWebsocketConsumer):
-    pty: PtySession | None = None
+    terminal: KeptTerminal | None = None
+    #: False once the shell must end with this socket (idle timeout, a tab that is not kept).
+    _keep_shell = True
     sandbox_id: int | None = None
     module: str | None = None
     _idle_timer: asyncio.TimerHandle | None = None
@@ -63,11 +74,24 @@ class TerminalConsumer(AsyncWebsocketConsumer):
         sandbox = await database_sync_to_async(sandbox_for_session)(session_key)
         self.sandbox_id = sandbox.pk
         await self.channel_layer.group_add(sandbox_group(self.sandbox_id), self.channel_name)
-        await self._start_shell()
+        self.terminal = await self._open_terminal()
         self._note_activity()
         passed = await database_sync_to_async(self._passed_steps)(self.module)
         if passed is not None:
             await self._send_progress(self.module, passed)
+
+    async def _open_terminal(self) -> KeptTerminal:
+        """The tab's kept shell (a new one if none is kept); a socket without a tab number gets a
+        shell of its own that ends with it."""
+        tab = self._query("tab")
+        tab_number = int(tab) if tab and tab.isdigit() else 0
+        if tab_number in KEPT_TABS:
+            return await terminals.attach((self.sandbox_id, tab_number), self, self.lang)
+        self._keep_shell = False
+        terminal = KeptTerminal(terminals, (self.sandbox_id, tab_number), self.lang)
+        await terminal.start()
+        await terminal.attach(self)
+        return terminal
 
     def _note_activity(self):
         """Restart the idle countdown: an abandoned tab's process ends; its state stays saved."""
@@ -80,6 +104,7 @@ class TerminalConsumer(AsyncWebsocketConsumer):
         with translation.override(self.lang):
             notice = gettext("The terminal closed after a long time without input. "
                              "Your cluster is saved.")
+        self._keep_shell = False
         await self.send(text_data=json.dumps(["notice", notice]))
         await self.close()
 
@@ -96,13 +121,7 @@ class TerminalConsumer(AsyncWebsocketConsumer):
         lesson = progress.find_lesson(module) if module else None
         return progress.passed_steps(self.learner, lesson) if lesson else None
 
-    async def _start_shell(self, rows: int = 24, cols: int = 80):
-        service = DatabaseStateService(self.sandbox_id, on_command=self._command_ran)
-        self.pty = PtySession(spawner(), service, on_output=self._send_stdout, on_exit=self._shell_ended,
-                              lang=self.lang)
-        await self.pty.start(rows, cols)
-
-    async def _command_ran(self, line: str):
+    async def terminal_command(self, line: str | None):
         self._judged_without_command = 0
         await self._judge_progress(line)
 
@@ -151,24 +170,34 @@ class TerminalConsumer(AsyncWebsocketConsumer):
     async def _send_progress(self, module: str, passed: list[str]):
         await self.send(text_data=json.dumps(["event", {"type": "progress", "module": module, "passed": passed}]))
 
-    async def _send_stdout(self, text: str):
+    async def terminal_output(self, text: str):
         await self.send(text_data=json.dumps(["stdout", text]))
 
-    async def _shell_ended(self, status: int):
+    async def terminal_exited(self, status: int):
+        self.terminal = None
         await self.send(text_data=json.dumps(["exit", status]))
         await self.close()
 
+    async def terminal_taken_over(self):
+        """The same tab opened in another window took this shell: the newest page wins, because a
+        reloaded page's socket may arrive before the old page's socket has closed."""
+        self.terminal = None
+        with translation.override(self.lang):
+            notice = gettext("This terminal is now open in another window.")
+        await self.send(text_data=json.dumps(["notice", notice]))
+        await self.close()
+
     async def receive(self, text_data=None, bytes_data=None):
-        if self.pty is None or text_data is None or len(text_data) > MAX_MESSAGE_CHARS:
+        if self.terminal is None or text_data is None or len(text_data) > MAX_MESSAGE_CHARS:
             return
         try:
             message = json.loads(text_data)
             kind = message[0]
             if kind == "stdin" and isinstance(message[1], str):
-                self.pty.write(message[1])
+                self.terminal.write(message[1])
                 self._note_activity()
             elif kind == "resize":
-                self.pty.resize(int(message[1]), int(message[2]))
+                self.terminal.resize(int(message[1]), int(message[2]))
         except (ValueError, TypeError, IndexError, KeyError):
             log.debug("ignoring a malformed terminal message")
 
@@ -181,11 +210,8 @@ class TerminalConsumer(AsyncWebsocketConsumer):
                 notice = gettext("Your sandbox was reset to a fresh machine by an administrator.")
         await self.send(text_data=json.dumps(["notice", notice]))
         self._judge_again_after(None)
-        rows, cols = self.pty.size if self.pty else (24, 80)
-        if self.pty is not None:
-            old, self.pty = self.pty, None
-            await old.close()
-        await self._start_shell(rows, cols)
+        if self.terminal is not None:
+            await self.terminal.restart()
 
     async def disconnect(self, code):
         for timer in (self._idle_timer, self._judge_again_timer):
@@ -193,6 +219,7 @@ class TerminalConsumer(AsyncWebsocketConsumer):
                 timer.cancel()
         if self.sandbox_id is not None:
             await self.channel_layer.group_discard(sandbox_group(self.sandbox_id), self.channel_name)
-        if self.pty is not None:
-            pty, self.pty = self.pty, None
-            await pty.close()
+        if self.terminal is not None:
+            terminal, self.terminal = self.terminal, None
+            keep = self._keep_shell and code != CLOSE_NORMAL
+            await terminal.release(self, settings.TERMINAL_REATTACH_SECONDS if keep else 0)

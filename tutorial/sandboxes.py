@@ -111,9 +111,12 @@ def _restart_terminals(sandbox_id: int, reason: str) -> None:
 class DatabaseStateService:
     """``StateService`` for one terminal: the sandbox's row, behind the sandbox's lock."""
 
-    def __init__(self, sandbox_id: int, on_command: Callable[[str], Awaitable[None]] | None = None):
+    def __init__(self, sandbox_id: int,
+                 on_command: Callable[[str | None], Awaitable[None]] | None = None):
         self.sandbox_id = sandbox_id
-        #: Called with each command line the shell finished, once its changes are committed.
+        #: Called with each command line the shell ran (when it ended, or, for one still running
+        #: after a moment, when it started) and with None when a command that was already
+        #: announced ended: its changes are committed by then.
         self._on_command = on_command
         self._lock = sandbox_lock(sandbox_id)
         self._version: int | None = None
@@ -163,7 +166,8 @@ class DatabaseStateService:
                     self.sandbox_id, event.get("message", ""))
             return
         if event.get("type") == "command" and self._on_command is not None:
-            await self._on_command(str(event.get("line", "")))
+            line = event.get("line")
+            await self._on_command(None if line is None else str(line))
         if timezone.now() - self._last_touch >= ACTIVITY_RESOLUTION:
             self._last_touch = timezone.now()
             await database_sync_to_async(

@@ -30,6 +30,29 @@
     };
   });
   let selected = tabs[0];
+  //: The tabs this browser tab had open, so the next page (another module, the other language)
+  //: reconnects them at once and a command left running there (kubectl proxy) keeps its shell.
+  const OPEN_TABS_KEY = "tutorial.openTerminals";
+
+  function rememberOpenTabs() {
+    try {
+      window.sessionStorage.setItem(OPEN_TABS_KEY, JSON.stringify({
+        open: tabs.filter(function (tab) { return tab.session !== null; })
+          .map(function (tab) { return tab.number; }),
+        selected: selected.number,
+      }));
+    } catch (error) {
+      // No storage (private mode, disabled): the next page starts with Terminal 1 only.
+    }
+  }
+
+  function rememberedOpenTabs() {
+    try {
+      return JSON.parse(window.sessionStorage.getItem(OPEN_TABS_KEY)) || {};
+    } catch (error) {
+      return {};
+    }
+  }
 
   function socketUrl(number) {
     const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
@@ -90,6 +113,7 @@
     const session = sessionOf(tab);
     session.fit();
     showStatus();
+    rememberOpenTabs();
     if (moveFocus) {
       tab.button.focus();
     }
@@ -150,7 +174,15 @@
     }
   }).observe(pane.querySelector(".terminal-panels"));
 
-  select(tabs[0], false);
+  const previous = rememberedOpenTabs();
+  (previous.open || []).forEach(function (number) {
+    const tab = tabs.find(function (candidate) { return candidate.number === number; });
+    if (tab) {
+      tab.button.hidden = false;
+      sessionOf(tab);
+    }
+  });
+  select(tabNumbered(previous.selected || 1), false);
 
   window.Tutorial.terminals = { run: run };
 })();

@@ -1,5 +1,7 @@
-"""The browser tests' shared set-up: one Daphne serving the real ASGI app for the whole run, one
+"""The browser tests' shared set-up: one Daphne serving the real ASGI app per test module, one
 headless Debian Chromium, and a fresh browser context (so a fresh session and sandbox) per test.
+Module scope, not session: Playwright's sync API keeps an event loop running in the main thread
+while it lives, which the asyncio tests that run after these cannot share.
 
 Chromium and the CJK fonts come from ``scripts/ensure-browser.sh``; without Chromium the tests are
 skipped, not failed.
@@ -24,7 +26,7 @@ def pytest_collection_modifyitems(items):
             item.add_marker(skip)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def live_site(tmp_path_factory):
     """A Daphne serving config.asgi on a free port, with its own data directory."""
     live = LiveSite(tmp_path_factory.mktemp("site-data"))
@@ -35,13 +37,13 @@ def live_site(tmp_path_factory):
         live.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def site(live_site) -> str:
     """The site's base URL."""
     return live_site.url
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright
 

@@ -56,7 +56,7 @@ async def test_a_command_that_passes_a_step_is_announced_on_every_tab_of_the_mod
     session_key = await learner_with_a_cluster()
     first = await open_terminal(session_key, module="deploy", tab=1)
     second = await open_terminal(session_key, module="deploy", tab=2)
-    other_module = await open_terminal(session_key, module="cluster", tab=1)
+    other_module = await open_terminal(session_key, module="cluster", tab=3)
     assert (await first.event_where(progress_of("deploy")))["passed"] == []
     assert (await other_module.event_where(progress_of("cluster")))["passed"] == []
 
@@ -275,3 +275,15 @@ def test_the_language_switch_keeps_the_learners_sandbox(client):
 def test_resetting_an_unknown_module_is_not_found_and_a_get_is_not_allowed(client):
     assert client.post("/en/modules/no-such-module/reset/").status_code == 404
     assert client.get("/en/modules/cluster/reset/").status_code == 405
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_command_still_running_passes_its_step_while_it_runs():
+    session_key = await learner_with_a_cluster()
+    proxy_tab = await open_terminal(session_key, module="deploy", tab=2)
+    await proxy_tab.event_where(progress_of("deploy"))
+    await proxy_tab.socket.send_to(text_data=json.dumps(["stdin", "kubectl proxy\r"]))
+    await proxy_tab.read_until("Starting to serve on 127.0.0.1:8001")
+    announced = await proxy_tab.event_where(lambda event: "start-proxy" in event.get("passed", ()))
+    assert announced["module"] == "deploy"
+    await proxy_tab.close()
