@@ -1,4 +1,5 @@
-# The two commands of the README: `make run` starts the site, `make test` runs every test.
+# The two commands of the README: `make run` starts the site, `make test` plays every lesson and
+# runs every test.
 # Each sets up what it needs from a fresh clone; running them again only redoes what changed.
 
 PYTHON ?= python3
@@ -28,6 +29,7 @@ browser-deps:
 	scripts/ensure-browser.sh
 
 test: setup browser-deps
+	$(PY) manage.py lessons check
 	$(PY) -m pytest
 
 bench: setup

@@ -2,7 +2,8 @@
 
 Starts the site with Daphne on a free port (its own data directory), then over real WebSockets:
 - connect → first prompt, over N fresh connections (median, p95);
-- Enter → complete output of a command on a started cluster (median, p99);
+- Enter → complete output of ``kubectl get nodes`` and ``kubectl get pods`` on the tutorial's
+  state (four pods behind a NodePort Service) (median, p99);
 - memory of one idle sandbox process (RSS, and the unshared part: Private_Clean + Private_Dirty).
 
 Run: ``make bench`` or ``.venv/bin/python benchmarks/terminal_latency.py [--connects 20] [--commands 100]``.
@@ -18,6 +19,15 @@ import time
 
 from _site import (PROMPT_END, Terminal, connect, free_port, memory_kib, percentile, sandbox_processes,
                    session_cookie, start_site)
+
+
+#: The state the tutorial's later modules work on: the app at four replicas behind a NodePort.
+TUTORIAL_STATE = (
+    ("kubectl create deployment kubernetes-bootcamp "
+     "--image=gcr.io/google-samples/kubernetes-bootcamp:v1 --replicas=4", "created"),
+    ('kubectl expose deployment/kubernetes-bootcamp --type="NodePort" --port 8080', "exposed"),
+    ("kubectl rollout status deployment/kubernetes-bootcamp", "successfully rolled out"),
+)
 
 
 def report(name: str, samples: list[float], tail: float) -> None:
@@ -41,7 +51,10 @@ async def measure(port: int, server_pid: int, page: str, connects: int, commands
         (pid,) = sandbox_processes(server_pid)
         report_memory("idle sandbox process at its first prompt", pid)
         await terminal.run("minikube start", "Done!")
-        for command, expect in (("kubectl get nodes", "v1.32.0"),):
+        for setup, expect in TUTORIAL_STATE:
+            await terminal.run(setup, expect)
+        for command, expect in (("kubectl get nodes", "v1.32.0"),
+                                ("kubectl get pods", "kubernetes-bootcamp-")):
             samples = [await terminal.run(command, expect) for _ in range(commands)]
             report(f"Enter -> output of `{command}`", samples, 0.99)
         report_memory("idle sandbox process after minikube start and the commands", pid)
