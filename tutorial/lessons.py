@@ -241,12 +241,27 @@ def _describe(error: dict) -> str:
 _markdown = MarkdownIt("commonmark", {"html": False}).enable("table")
 
 
+#: Lesson diagrams are the site's own SVG files; an image from anywhere else could track readers.
+_LESSON_IMAGE = re.compile(r"/static/img/[a-z0-9/_-]+\.svg")
+_ALLOWED_ATTRIBUTES = {**nh3.ALLOWED_ATTRIBUTES, "img": {"src", "alt", "width", "height"}}
+
+
+def _keep_only_lesson_images(element: str, attribute: str, value: str) -> str | None:
+    if element == "img" and attribute == "src" and not _LESSON_IMAGE.fullmatch(value):
+        return None
+    return value
+
+
+def _sanitise(html: str) -> SafeString:
+    return mark_safe(nh3.clean(html, attributes=_ALLOWED_ATTRIBUTES, attribute_filter=_keep_only_lesson_images))
+
+
 def render_markdown(source: str) -> SafeString:
-    return mark_safe(nh3.clean(_markdown.render(source)))
+    return _sanitise(_markdown.render(source))
 
 
 def render_inline(source: str) -> SafeString:
-    return mark_safe(nh3.clean(_markdown.renderInline(source)))
+    return _sanitise(_markdown.renderInline(source))
 
 
 @dataclass(frozen=True)

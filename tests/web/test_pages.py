@@ -143,9 +143,10 @@ def test_lesson_page_run_buttons_name_their_terminal_tab(client):
     proxy = re.search(r'<div class="command">\s*<code class="command-text">kubectl proxy</code>.*?</div>', page,
                       re.S).group(0)
     assert '<span class="command-tab">Terminal 2</span>' in proxy
-    assert 'data-tab="2"' in proxy and 'title="Run this command in terminal 2"' in proxy
-    assert "data-interrupt" not in proxy
+    assert 'data-tab="2" data-interrupt' in proxy
+    assert 'title="Press Ctrl-C in terminal 2, then run this command there"' in proxy
     assert 'data-command="kubectl get deployments" data-tab="1"' in page
+    assert 'title="Run this command in terminal 1"' in page
 
 
 def test_lesson_page_run_buttons_of_interrupting_commands_say_so(client, settings, tmp_path):
@@ -262,6 +263,43 @@ def test_lesson_markdown_is_sanitised(client, settings, tmp_path):
     assert "<script>alert" not in page
     assert "<a href='x'" not in page and "onclick='y'>" not in page
     assert 'href="javascript' not in page
+
+
+def test_lesson_markdown_shows_only_the_sites_own_diagrams(client, settings, tmp_path):
+    settings.LESSONS_DIR = tmp_path
+    write(tmp_path, "01-one.yaml", GOOD_LESSON.format(id="one", order=1) + textwrap.dedent("""\
+        concepts:
+          en: |
+            ![ours](/static/img/lessons/01-cluster.svg)
+            ![tracker](https://example.com/pixel.svg) ![protocol relative](//example.com/static/img/a.svg)
+            ![climbing out](/static/img/../../media/secret.svg)
+            <img src="/static/img/lessons/01-cluster.svg" onerror="alert(1)">
+          ja: "こんにちは"
+        """))
+    page = text_of(client.get("/en/modules/one/"))
+    concepts = re.search(r'<section class="concepts">(.*?)</section>', page, re.S).group(1)
+    images = re.findall(r"<img[^>]*>", concepts)
+    assert [image for image in images if "src=" in image] == ['<img src="/static/img/lessons/01-cluster.svg" alt="ours">']
+    assert len(images) == 4
+    assert "example.com" not in concepts and "secret.svg" not in concepts
+    assert not any("onerror" in image for image in images)
+
+
+LESSON_IMAGE = re.compile(r"!\[([^\]]+)\]\(([^)\s]+)\)")
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_every_diagram_a_lesson_references_exists_and_shows_on_its_page(client, lang):
+    catalogue = get_catalogue(settings.BASE_DIR / "lessons")
+    for lesson in catalogue.lessons:
+        markdown = lesson.concepts.get(lang)
+        references = LESSON_IMAGE.findall(markdown)
+        assert references, f"module {lesson.id} has no diagram in {lang}"
+        page = text_of(client.get(f"/{lang}/modules/{lesson.id}/"))
+        for alt, src in references:
+            assert src.startswith(settings.STATIC_URL)
+            assert (settings.BASE_DIR / "static" / src.removeprefix(settings.STATIC_URL)).is_file(), src
+            assert f'<img src="{src}" alt="{alt}">' in page
 
 
 # --- The loader -------------------------------------------------------------------------------
