@@ -29,7 +29,31 @@ import termios
 
 CHILD_MEMORY_LIMIT = 1024 * 1024 * 1024
 MAX_REQUEST = 4096
-REHEARSAL = ("minikube start", "kubectl get nodes", "kubectl get pods -A", "minikube status", "help")
+#: What learners type most, module by module: each command's imports and caches are then in the
+#: pages every shell shares instead of being copied into each one.
+REHEARSAL = (
+    "minikube start", "kubectl get nodes", "kubectl get pods -A", "minikube status", "help",
+    "kubectl create deployment kubernetes-bootcamp "
+    "--image=gcr.io/google-samples/kubernetes-bootcamp:v1",
+    "kubectl rollout status deployment/kubernetes-bootcamp",
+    'kubectl expose deployment/kubernetes-bootcamp --type="NodePort" --port 8080',
+    "kubectl get deployments,rs,services -o wide", "kubectl describe pods",
+    "kubectl describe services/kubernetes-bootcamp", "kubectl describe nodes",
+    "export POD_NAME=$(kubectl get pods -o go-template --template "
+    "'{{range .items}}{{.metadata.name}}{{\"\\n\"}}{{end}}')",
+    "kubectl get pods -o jsonpath='{.items[*].metadata.name}'",
+    "kubectl logs $POD_NAME", "kubectl exec $POD_NAME -- env",
+    'curl -s http://"$(minikube ip):31000"', "kubectl proxy --port 0 & sleep 1; kill %1",
+    "curl -s http://localhost:8001/version",
+    "kubectl label pods $POD_NAME version=v1", "kubectl scale deployments/kubernetes-bootcamp --replicas=2",
+    "kubectl set image deployments/kubernetes-bootcamp "
+    "kubernetes-bootcamp=docker.io/jocatalin/kubernetes-bootcamp:v2",
+    "kubectl rollout undo deployments/kubernetes-bootcamp",
+    "kubectl apply -f - <<EOF", "apiVersion: v1", "kind: ConfigMap", "metadata:", "  name: x",
+    "EOF",
+    "ls -la; cat /etc/hostname | grep -c m; echo hi > notes.txt; wc -l notes.txt | awk '{print $1}'",
+    "kubectl delete deployments/kubernetes-bootcamp services/kubernetes-bootcamp",
+)
 
 
 def limit_sandbox_process() -> None:
