@@ -67,6 +67,19 @@ def listen(cluster: "Cluster", port: int, kind: str, owner_pid: int, **details) 
     return record
 
 
+#: Where the kernel picks a port when a program asks for "any free port" (Linux's default range).
+EPHEMERAL_PORTS = (32768, 60999)
+
+
+def free_port(cluster: "Cluster") -> int:
+    """A port nothing listens on, drawn as the kernel would for ``--port 0``."""
+    low, high = EPHEMERAL_PORTS
+    while True:
+        port = low + cluster.rng.below(high - low + 1)
+        if listener(cluster, port) is None:
+            return port
+
+
 def close(cluster: "Cluster", port: int) -> None:
     if cluster.state.loopback.pop(str(port), None) is not None:
         cluster.mark_state_changed()

@@ -18,13 +18,12 @@ from __future__ import annotations
 import json
 import re
 
-from ..loopback import close, listen, listener
+from ..loopback import close, free_port, listen, listener
 from ..minikube_addons import ADDONS, DASHBOARD_NAMESPACE, is_enabled, set_enabled
 from ..minikube_cluster import NODE_IP, PROFILE_NAME
 from ..resources import resolve
 from ..services import SERVICE_CIDR, set_tunnel, tunnel_running
 from .kubectl.cobra import Invocation
-from .kubectl.proxy import EPHEMERAL_PORTS
 from .minikube import (EXIT_PROGRAM_ERROR, EXIT_USAGE, MinikubeExit, Out, implement,
                        render_table, running_profile_or_exit)
 
@@ -46,14 +45,6 @@ PROXY_DEFAULTS = {"api_prefix": "/", "filter": True,
 
 def _owner_pid(ctx) -> int:
     return ctx.shell.pid if ctx.shell else 0
-
-
-def _free_port(cluster) -> int:
-    low, high = EPHEMERAL_PORTS
-    while True:
-        port = low + cluster.rng.below(high - low + 1)
-        if listener(cluster, port) is None:
-            return port
 
 
 def _wait_for_interrupt(ctx) -> None:
@@ -165,7 +156,7 @@ def _tunnel_to_cluster_ip_services(out: Out, ctx, namespace: str, names: list[st
     with ctx.sandbox.transaction() as cluster:
         ports = []
         for _ in names:
-            port = _free_port(cluster)
+            port = free_port(cluster)
             listen(cluster, port, "minikube-service-tunnel", _owner_pid(ctx))
             ports.append(port)
     try:
@@ -286,7 +277,7 @@ def run_dashboard(invocation: Invocation) -> int:
     ctx.sleep(0.5)
     out.step("launch", "Launching proxy ...", to_stderr=True)
     with ctx.sandbox.transaction() as cluster:
-        port = requested or _free_port(cluster)
+        port = requested or free_port(cluster)
         if listener(cluster, port) is not None:
             out.exit_with_issue_link(
                 "HOST_KUBECTL_PROXY", f"kubectl proxy: proxy stream: listen tcp "

@@ -14,7 +14,8 @@ with ``error: lost connection to pod`` when its pod is gone, and frees its ports
 from __future__ import annotations
 
 from ...containers import listening_ports
-from ...loopback import HttpRequest, HttpResponse, PortInUse, close, handles, listen, listener
+from ...loopback import (HttpRequest, HttpResponse, PortInUse, close, free_port, handles, listen,
+                         listener)
 from ...resources import resolve
 from ...services import Route
 from ..curl import _app_response
@@ -22,7 +23,6 @@ from .app import KubectlError, connect, implement, namespace_of
 from .cobra import Invocation
 from .exec import _pod_of
 from .mutations import usage_error
-from .proxy import _free_port
 
 PODS = resolve("pods")
 #: How often the command looks for new connections and for its pod.
@@ -114,7 +114,7 @@ def run_port_forward(invocation: Invocation) -> int:
                                f"status={phase}")
         taken = []
         for local, remote in pairs:
-            port = local or _free_port(cluster)
+            port = local or free_port(cluster)
             try:
                 listen(cluster, port, KIND, ctx.shell.pid if ctx.shell else 0,
                        namespace=namespace, pod=pod["metadata"]["name"],

@@ -14,14 +14,12 @@ from __future__ import annotations
 import re
 
 from ...api import server
-from ...loopback import HttpRequest, HttpResponse, PortInUse, close, handles, listen, listener
+from ...loopback import HttpRequest, HttpResponse, PortInUse, close, free_port, handles, listen
 from .app import KubectlError, implement
 from .cobra import Invocation
 from .connection import unreachable_endpoint
 
 DEFAULT_PORT = 8001
-#: Linux's default ``ip_local_port_range``, where ``--port=0`` lands.
-EPHEMERAL_PORTS = (32768, 60999)
 #: How long each wait lasts; Ctrl-C ends the wait at once.
 IDLE_SECONDS = 3600.0
 
@@ -35,14 +33,6 @@ def _serving_address(address: str, port: int) -> str:
     if address in ("0.0.0.0", "::", ""):
         return f"[::]:{port}"
     return f"[{address}]:{port}" if ":" in address else f"{address}:{port}"
-
-
-def _free_port(cluster) -> int:
-    low, high = EPHEMERAL_PORTS
-    while True:
-        port = low + cluster.rng.below(high - low + 1)
-        if listener(cluster, port) is None:
-            return port
 
 
 @implement("proxy")
@@ -61,7 +51,7 @@ def run_proxy(invocation: Invocation) -> int:
             except re.error as error:
                 raise KubectlError(f"error parsing regexp: {error.msg}: `{pattern}`") from None
     with ctx.sandbox.transaction() as cluster:
-        port = requested or _free_port(cluster)
+        port = requested or free_port(cluster)
         try:
             listen(cluster, port, "proxy", ctx.shell.pid if ctx.shell else 0,
                    api_prefix=prefix if prefix.endswith("/") else prefix + "/",
