@@ -81,8 +81,9 @@ def run_bash(argv: list[str], ctx: CommandContext, stdin: TextIO | None, stdout:
 
 
 def interactive_session(shell, stdin: TextIO, stdout: TextIO, stderr: TextIO, *,
-                        alive: Callable[[], bool] | None = None) -> int:
-    """A terminal session with ``shell``: prompt, read, run, until ``exit`` or end of input.
+                        alive: Callable[[], bool] | None = None, farewell: str = "exit") -> int:
+    """A terminal session with ``shell``: prompt, read, run, until ``exit`` or end of input
+    (where bash prints ``farewell``: ``logout`` for a login shell).
 
     Lines come through ``ctx.read_line`` (the terminal's line editor); the commands get
     ``stdin``. Ctrl-C at the prompt abandons the line; during a command it ends that command
@@ -98,7 +99,7 @@ def interactive_session(shell, stdin: TextIO, stdout: TextIO, stderr: TextIO, *,
                 raise EOFError
             text = read_line(shell.prompt())
         except EOFError:
-            stdout.write("exit\n")
+            stdout.write(f"{farewell}\n")
             return shell.last_status
         except KeyboardInterrupt:
             stdout.write("^C\n")

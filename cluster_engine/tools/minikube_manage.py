@@ -22,8 +22,7 @@ import posixpath
 from datetime import datetime, timezone
 
 from ..clock import parse_rfc3339
-from ..commands import COMMANDS, CommandContext, ShellExit
-from ..shell.nested import new_shell, run_bash
+from ..commands import COMMANDS, CommandContext
 from ..minikube_addons import ADDONS, OFFICIAL_MAINTAINERS, is_enabled, set_enabled
 from ..minikube_cluster import (KUBERNETES_VERSION, MINIKUBE_VERSION, NODE_IP, NODE_NAME,
                                 PROFILE_NAME, enabled_addons, has_kubeconfig_context,
@@ -32,6 +31,7 @@ from ..printers.duration import human_duration
 from ..resources import resolve
 from ..shell.filesystem import (FILE_EXISTS, IS_A_DIRECTORY, NO_SUCH_FILE, NOT_A_DIRECTORY,
                                 FileInfo, FileSystemError)
+from ..shell.nested import interactive_session, new_shell, run_bash
 from .kubectl.cobra import Invocation
 from .minikube import (EXIT_GUEST_NOT_FOUND, EXIT_PROGRAM_ERROR, EXIT_USAGE, MinikubeExit, Out,
                        implement, profile_flag, read_profile, render_table,
@@ -442,38 +442,6 @@ def node_context(outer: CommandContext, tty: bool) -> CommandContext:
                "columns": outer.extra.get("columns")})
 
 
-def _login_session(shell, stdout, stderr) -> int:
-    """An SSH login shell at the node's prompt until ``exit`` or end of input.
-
-    ``shell.nested.interactive_session`` is bash's loop for a shell that is not a login shell;
-    a login shell ends its session with ``logout`` instead of ``exit``.
-    """
-    read_line = shell.ctx.read_line
-    while True:
-        try:
-            if read_line is None:
-                raise EOFError
-            text = read_line(shell.prompt())
-            while not shell.is_complete(text):
-                text += "\n" + read_line(shell.get_var("PS2") or "")
-        except EOFError:
-            stdout.write("logout\n")
-            return shell.last_status
-        except KeyboardInterrupt:
-            stdout.write("^C\n")
-            shell.last_status = 130
-            continue
-        if not text.strip():
-            continue
-        try:
-            shell.run_line(text, stdout, stderr)
-        except ShellExit as done:
-            return done.status
-        except KeyboardInterrupt:
-            stdout.write("\n")
-            shell.last_status = 130
-
-
 @implement("ssh")
 def run_ssh(invocation: Invocation) -> int:
     ctx = invocation.ctx
@@ -489,8 +457,8 @@ def run_ssh(invocation: Invocation) -> int:
         stdin = invocation.stdin if invocation.stdin is not None else io.StringIO()
         return run_bash(["bash", "-c", command], node_context(ctx, tty=False), stdin,
                         invocation.stdout, invocation.stderr)
-    return _login_session(new_shell(node_context(ctx, tty=ctx.interactive)), invocation.stdout,
-                          invocation.stderr)
+    return interactive_session(new_shell(node_context(ctx, tty=ctx.interactive)), io.StringIO(),
+                               invocation.stdout, invocation.stderr, farewell="logout")
 
 
 # -- logs --------------------------------------------------------------------------------------
