@@ -244,7 +244,7 @@ def _now_http_date(cluster) -> str:
     return moment.strftime("%a, %d %b %Y %H:%M:%S GMT")
 
 
-def _app_response(cluster, route, request: HttpRequest, client_ip: str,
+def app_response(cluster, route, request: HttpRequest, client_ip: str,
                   user_agent: str) -> HttpResponse | None:
     pod = route.pod
     body = serve_request(cluster, pod, route.container, request.target.split("?")[0], client_ip,
@@ -357,7 +357,7 @@ def exchange(cluster, url: Url, request: HttpRequest, options: Options, where) -
         client_ip = "127.0.0.1"
     else:
         client_ip = pod.get("status", {}).get("podIP", "")
-    response = _app_response(cluster, route, request, client_ip, options.user_agent)
+    response = app_response(cluster, route, request, client_ip, options.user_agent)
     ip = "::1" if url.host == "localhost" else route.ip
     if response is None:
         return Exchange(url, request, ip, failure=CurlError(52, "Empty reply from server"))

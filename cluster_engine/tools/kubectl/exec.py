@@ -77,7 +77,7 @@ def _activity(pod: dict) -> tuple:
             created)
 
 
-def _pod_of(cluster, namespace: str, target: str) -> dict | None:
+def pod_of(cluster, namespace: str, target: str) -> dict | None:
     """The pod ``target`` names; None while a controller it names has no pods yet."""
     type_name, slash, name = target.partition("/")
     if not slash:
@@ -198,7 +198,7 @@ def run_exec(invocation: Invocation) -> int:
     while True:
         with ctx.sandbox.transaction() as cluster:
             connect(invocation, cluster)
-            pod = _pod_of(cluster, namespace_of(invocation), target)
+            pod = pod_of(cluster, namespace_of(invocation), target)
             if pod is not None:
                 _check_phase(pod)
                 container = _container_name(pod, flags.get("container") or "", quiet, stderr)

@@ -29,7 +29,7 @@ from .app import KubectlError, Unreachable, connect, implement, namespace_of
 from .api_resources import API_RESOURCES
 from .cobra import Invocation
 from .connection import klog_header, next_pid, write_discovery_errors
-from .exec import _pod_of
+from .exec import pod_of
 from .get import _print_document, choose_printer, resolve_type
 from .gosort import go_sort
 from .help import help_page
@@ -328,7 +328,7 @@ def run_attach(invocation: Invocation) -> int:
     namespace = namespace_of(invocation)
     with invocation.ctx.sandbox.transaction() as cluster:
         connect(invocation, cluster, discovery_attempts=4)
-        pod = _pod_of(cluster, namespace, invocation.args[0])
+        pod = pod_of(cluster, namespace, invocation.args[0])
         if pod is None:
             raise KubectlError("timed out waiting for the condition")
         phase = pod.get("status", {}).get("phase", "")

@@ -18,10 +18,10 @@ from ...loopback import (HttpRequest, HttpResponse, PortInUse, close, free_port,
                          listener)
 from ...resources import resolve
 from ...services import Route
-from ..curl import _app_response
+from ..curl import app_response
 from .app import KubectlError, connect, implement, namespace_of
 from .cobra import Invocation
-from .exec import _pod_of
+from .exec import pod_of
 from .mutations import usage_error
 
 PODS = resolve("pods")
@@ -93,7 +93,7 @@ def run_port_forward(invocation: Invocation) -> int:
     addresses = _addresses(invocation.flags.get("address") or ["localhost"])
     with ctx.sandbox.transaction() as cluster:
         connect(invocation, cluster, discovery_attempts=4)
-        pod = _pod_of(cluster, namespace, target)
+        pod = pod_of(cluster, namespace, target)
         if pod is None:
             raise KubectlError("timed out waiting for the condition")
         type_name = target.partition("/")[0] if "/" in target else "pods"
@@ -179,4 +179,4 @@ def answer_connection(cluster, record: dict, request: HttpRequest) -> HttpRespon
     user_agent = next((value for name, value in request.headers
                        if name.lower() == "user-agent"), "")
     route = Route("127.0.0.1", record["remote_port"], pod, container, record["remote_port"])
-    return _app_response(cluster, route, request, "127.0.0.1", user_agent)
+    return app_response(cluster, route, request, "127.0.0.1", user_agent)
