@@ -1382,7 +1382,7 @@ def delete_cluster(cluster: Cluster) -> None:
     """
     for bucket in cluster.state.objects.values():
         bucket.clear()
-    cluster.store.changed = True
+    cluster.mark_state_changed()
     cluster.timers.cancel(lambda action, args: True)
     kept = {key: cluster.profile[key] for key in MACHINE_KEYS if key in cluster.profile}
     cluster.state.minikube = {**PROFILE_ABSENT, **kept}

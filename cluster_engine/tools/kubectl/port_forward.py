@@ -169,7 +169,7 @@ def _forward_until_stopped(invocation: Invocation, uid: str, namespace: str, pod
 def answer_connection(cluster, record: dict, request: HttpRequest) -> HttpResponse | None:
     """One connection to a forwarded port: the pod's app answers it, from inside the pod."""
     record["connections"] = record.get("connections", 0) + 1
-    cluster.store.changed = True
+    cluster.mark_state_changed()
     pod = cluster.store.find(PODS, record["namespace"], record["pod"])
     if pod is None or pod["metadata"]["uid"] != record["uid"]:
         return None
