@@ -231,8 +231,6 @@ def _base_layer() -> dict[str, _BaseEntry]:
 
 
 _BASE = _base_layer()
-#: Programs in /usr/bin besides those the command table provides.
-_SYSTEM_PROGRAMS = frozenset({"bash", "sh"})
 _PROGRAM_DIRECTORIES = ("/usr/bin", "/bin", "/usr/local/bin")
 
 
@@ -241,8 +239,7 @@ def _programs(directory: str) -> set[str]:
     from ..commands import COMMANDS
     from .executor import Shell
 
-    found = {name for name in COMMANDS if directory in Shell._installed_in(name)}
-    return found | _SYSTEM_PROGRAMS if directory in ("/usr/bin", "/bin") else found
+    return {name for name in COMMANDS if directory in Shell._installed_in(name)}
 
 
 class SandboxFileSystem:
