@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from fractions import Fraction
+from functools import lru_cache
 
 _BINARY = {"Ki": 2 ** 10, "Mi": 2 ** 20, "Gi": 2 ** 30, "Ti": 2 ** 40, "Pi": 2 ** 50, "Ei": 2 ** 60}
 _DECIMAL = {"n": Fraction(1, 10 ** 9), "u": Fraction(1, 10 ** 6), "m": Fraction(1, 1000), "": 1,
@@ -19,7 +20,13 @@ def parse_quantity(text) -> Fraction:
     """The value of a quantity; ``ValueError`` for text the API server would reject."""
     if isinstance(text, (int, float)):
         return Fraction(text)
-    match = _QUANTITY.match(str(text).strip())
+    return _parse_text(str(text))
+
+
+@lru_cache(maxsize=4096)
+def _parse_text(text: str) -> Fraction:
+    """Cached: a scheduling pass reads the same few quantities of every node and pod again."""
+    match = _QUANTITY.match(text.strip())
     if match is None:
         raise ValueError(f"quantities must match the regular expression "
                          f"'^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$': {text!r}")
