@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 import time
 from datetime import datetime, timezone
+from functools import lru_cache
 from typing import Protocol
 
 #: Where the fake clock starts unless told otherwise: a fixed instant keeps transcripts stable.
@@ -55,8 +56,15 @@ class FakeClock:
 
 def rfc3339(timestamp: float) -> str:
     """Kubernetes' wire format for times: second precision, UTC, ``Z``."""
-    return datetime.fromtimestamp(int(timestamp), tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return _rfc3339_second(int(timestamp))
 
 
+#: Controllers stamp many writes with the same few seconds; formatting each costs microseconds.
+@lru_cache(maxsize=1024)
+def _rfc3339_second(second: int) -> str:
+    return datetime.fromtimestamp(second, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@lru_cache(maxsize=1024)
 def parse_rfc3339(text: str) -> float:
     return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc).timestamp()

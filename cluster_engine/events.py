@@ -8,7 +8,6 @@ which is what ``kubectl describe`` shows as ``17s (x6 over 98s)``.
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING
 
 from .clock import rfc3339
@@ -53,7 +52,7 @@ def record_event(cluster: "Cluster", involved: dict, reason: str, message: str, 
     source = {"component": component, **({"host": host} if host else {})}
     index = _event_index(cluster)
     identity = (namespace, involved.get("uid"), involved.get("name"), involved.get("fieldPath"),
-                reason, message, json.dumps(source, sort_keys=True), event_type)
+                reason, message, _source_key(source), event_type)
     existing = index.get(identity)
     repeated = cluster.store.find(EVENTS, namespace, existing) if existing is not None else None
     if existing is not None and (repeated is None or _identity(repeated) != identity):
@@ -89,7 +88,13 @@ def _identity(event: dict) -> tuple:
     involved = event.get("involvedObject") or {}
     return (event["metadata"].get("namespace"), involved.get("uid"), involved.get("name"),
             involved.get("fieldPath"), event.get("reason"), event.get("message"),
-            json.dumps(event.get("source"), sort_keys=True), event.get("type"))
+            _source_key(event.get("source")), event.get("type"))
+
+
+def _source_key(source) -> str:
+    """``source`` in a form that compares equal regardless of key order (events created by
+    hand may carry anything there)."""
+    return repr(sorted(source.items())) if isinstance(source, dict) else repr(source)
 
 
 def _event_index(cluster: "Cluster") -> dict:

@@ -640,7 +640,7 @@ def deployment_status(deployment: dict, all_rss: list[dict], new_rs: dict | None
     status = {key: value for key, value in counts.items() if value}
     old_conditions = deployment.get("status", {}).get("conditions")
     if old_conditions is not None:
-        status["conditions"] = copy.deepcopy(old_conditions)
+        status["conditions"] = clone(old_conditions)
     if available >= replicas_of(deployment) - max_unavailable(deployment):
         set_condition(status, new_condition("Available", "True", MINIMUM_REPLICAS_AVAILABLE,
                                             "Deployment has minimum availability.", now))

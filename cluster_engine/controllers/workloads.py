@@ -67,7 +67,7 @@ def _write_spec(cluster: Cluster, rt, obj: dict) -> dict | None:
 
 # -- garbage collector ---------------------------------------------------------------------------
 def _gc_queues(cluster: Cluster) -> dict[str, WorkQueue]:
-    """Per type, the keys of objects whose owners may have gone: those written with owner
+    """Per type, the keys of objects whose owners may have gone: those written with new owner
     references, and the dependents of anything created or deleted (looked up by owner uid)."""
     queues = cluster.cache.get("gc.queues")
     if queues is not None:
@@ -89,7 +89,9 @@ def _gc_queues(cluster: Cluster) -> dict[str, WorkQueue]:
 
     def on_write(qualified_name: str, old: dict | None, new: dict | None) -> None:
         queue = queues.get(qualified_name)
-        if queue is not None and new is not None and new["metadata"].get("ownerReferences"):
+        references = new["metadata"].get("ownerReferences") if new is not None else None
+        if queue is not None and references and (
+                old is None or old["metadata"].get("ownerReferences") != references):
             queue.add(track(qualified_name, new))
         if old is None or new is None:
             uid = (new or old)["metadata"].get("uid")
