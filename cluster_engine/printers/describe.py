@@ -22,6 +22,7 @@ from fractions import Fraction
 
 from ..quantities import parse_quantity
 from .duration import human_duration
+from .gosort import go_sort
 from .tabwriter import describe_writer
 
 LAST_APPLIED_ANNOTATION = "kubectl.kubernetes.io/last-applied-configuration"
@@ -214,8 +215,10 @@ def write_taints(w: PrefixWriter, title: str, taints: list | None) -> None:
 
 
 def sorted_events(events: list[dict]) -> list[dict]:
-    """Oldest last-seen first, as ``SortableEvents`` orders them (a stable sort here)."""
-    return sorted(events, key=lambda event: parse_timestamp(event.get("lastTimestamp")) or 0.0)
+    """Oldest last-seen first, as ``sort.Sort(SortableEvents)`` leaves them: Go's sort is not
+    stable, so events seen in the same second come out in the order its steps give."""
+    seen = {id(event): parse_timestamp(event.get("lastTimestamp")) or 0.0 for event in events}
+    return go_sort(events, lambda a, b: seen[id(a)] < seen[id(b)])
 
 
 def write_events(w: PrefixWriter, events: list[dict] | None, now: float) -> None:

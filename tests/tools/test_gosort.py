@@ -7,7 +7,7 @@ is an event without the field, which kubectl's comparison calls less than any ot
 
 import pytest
 
-from cluster_engine.tools.kubectl.gosort import go_sort
+from cluster_engine.printers.gosort import go_sort
 
 REAL_KUBECTL_ORDERS = [
     ('.count',

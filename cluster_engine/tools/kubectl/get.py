@@ -35,7 +35,7 @@ from ...shell.filesystem import FileSystemError, resolve as resolve_path
 from ...store import clone
 from .app import KubectlError, Unreachable, connect, format_api_error, implement, namespace_of
 from .cobra import Invocation
-from .gosort import go_sort
+from ...printers.gosort import go_sort
 from .selectors import (SelectorError, matches_labels, parse_field_selector,
                         parse_label_selector)
 

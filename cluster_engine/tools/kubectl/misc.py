@@ -31,7 +31,7 @@ from .cobra import Invocation
 from .connection import klog_header, next_pid, write_discovery_errors
 from .exec import pod_of
 from .get import _print_document, choose_printer, resolve_type
-from .gosort import go_sort
+from ...printers.gosort import go_sort
 from .help import help_page
 from .mutations import subcommand, usage_error
 
