@@ -175,16 +175,22 @@ class Cluster:
 
         Like informers, they only wake for a change: a cluster already settled at the current
         resourceVersion is left alone unless a timer just fired (``force``), which keeps a
-        read-only command from re-running every control loop.
+        read-only command from re-running every control loop; and within one call, a control
+        loop that has seen the current resourceVersion is not run again.
         """
         if not self.running:
             return
         counters = self.state.counters
         if not force and counters.get("settledResourceVersion") == counters.get("resourceVersion", 0):
             return
+        started_at: dict[Callable, int] = {}
         for _round in range(_MAX_RECONCILE_ROUNDS):
             before = counters.get("resourceVersion", 0)
             for control_loop in CONTROLLERS:
+                version = counters.get("resourceVersion", 0)
+                if started_at.get(control_loop) == version:
+                    continue
+                started_at[control_loop] = version
                 control_loop(self)
             if counters.get("resourceVersion", 0) == before:
                 counters["settledResourceVersion"] = before

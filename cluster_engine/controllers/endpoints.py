@@ -153,8 +153,8 @@ def _remove_orphans(cluster: Cluster, managed: set[tuple[str, str]]) -> None:
 
 
 def _service_queue(cluster: Cluster) -> WorkQueue:
-    """Services to sync: those written, those whose Endpoints or slices were written, all of a
-    namespace whose pods were written, and all of them when a node was written."""
+    """Services to sync: those written, those whose Endpoints or slices were written, all with
+    a selector in a namespace whose pods were written, and all of them when a node was written."""
     queue = cluster.cache.get("endpoints.queue")
     if queue is not None:
         return queue
@@ -178,7 +178,8 @@ def _service_queue(cluster: Cluster) -> WorkQueue:
                     queue.add(f'{meta["namespace"]}/{service_name}')
         elif qualified_name == s.PODS.qualified_name:
             for service in cluster.store.iter_stored(s.SERVICES, meta.get("namespace")):
-                queue.add(_key(service))
+                if _manages(service):
+                    queue.add(_key(service))
         elif qualified_name == s.NODES.qualified_name:
             everything()
 
@@ -195,9 +196,10 @@ def reconcile_endpoints(cluster: Cluster) -> None:
     queue = _service_queue(cluster)
     for key in queue.drain():
         namespace, name = key.split("/", 1)
-        service = cluster.store.find(s.SERVICES, namespace, name)
-        if service is None or not _manages(service):
+        stored = cluster.store.peek(s.SERVICES, namespace, name)
+        if stored is None or not _manages(stored):
             continue
+        service = cluster.store.find(s.SERVICES, namespace, name)
         _sync_endpoints(cluster, service)
         _sync_slices(cluster, service)
     watched = tuple(cluster.store.writes.get(rt.qualified_name, 0)

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable
 
 from .. import containers, images
@@ -127,12 +128,17 @@ def pod_conditions(pod: dict, now: float, sandbox_ready: bool) -> list[dict]:
     ]
 
 
+@lru_cache(maxsize=256)
+def _network(cidr: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+    return ipaddress.ip_network(cidr, strict=False)
+
+
 def next_pod_ip(cidr: str, in_use: set[str], last: str | None) -> str | None:
     """host-local IPAM: the next free address after the last one handed out, wrapping around.
 
     The first address is the bridge's gateway; the broadcast address is never handed out.
     """
-    network = ipaddress.ip_network(cidr, strict=False)
+    network = _network(cidr)
     first = int(network.network_address) + 2
     count = network.num_addresses - 3
     if count <= 0:
@@ -365,8 +371,10 @@ def image_present(node: dict | None, reference: str) -> bool:
 
 
 def _remember_image(cluster: Cluster, node_name: str, image: images.ImageInfo) -> None:
+    if image.name.familiar in _node_images(cluster.store.peek(NODES, None, node_name)):
+        return
     node = cluster.store.find(NODES, None, node_name)
-    if node is None or image.name.familiar in _node_images(node):
+    if node is None:
         return
     listed = node["status"].get("images", []) + [{"names": image.node_image_names,
                                                   "sizeBytes": image.size}]
@@ -394,7 +402,7 @@ def _allocate_pod_ip(cluster: Cluster, node: dict) -> str | None:
               and not pod["spec"].get("hostNetwork")}
     in_use.discard(None)
     counter = f"ipam/{node_name}"
-    network = ipaddress.ip_network(cidr, strict=False)
+    network = _network(cidr)
     last = cluster.state.counters.get(counter)
     if last is None:
         last_ip = max(in_use, key=lambda ip: ipaddress.ip_address(ip), default=None)

@@ -150,6 +150,16 @@ def _evict(cluster: Cluster, namespace: str, name: str, uid: str, node_name: str
     delete_pod(cluster, pod)
 
 
+def _node_names(cluster: Cluster) -> set[str]:
+    """The names of the nodes, kept until a node is written (every reconcile asks)."""
+    writes = cluster.store.writes.get(NODES.qualified_name, 0)
+    cached = cluster.cache.get("nodes.names")
+    if cached is None or cached[0] != writes:
+        names = {node["metadata"]["name"] for node in cluster.store.iter_stored(NODES)}
+        cached = cluster.cache["nodes.names"] = (writes, names)
+    return cached[1]
+
+
 @controller
 def run_node_lifecycle(cluster: Cluster) -> None:
     nodes = cluster.state.objects.get(NODES.qualified_name, {})
@@ -172,8 +182,8 @@ def run_node_lifecycle(cluster: Cluster) -> None:
                                   action == _EVICTION_TIMER and args[3] == name)
     by_node = pods_by_node(cluster)
     bucket = cluster.state.objects.get(PODS.qualified_name, {})
-    orphans = [pod for key in sorted(key for node_name, keys in by_node.items()
-                                     if f"/{node_name}" not in nodes for key in keys)
+    orphans = [pod for key in sorted(key for node_name in by_node.keys() - _node_names(cluster)
+                                     for key in by_node[node_name])
                if (pod := bucket.get(key)) is not None
                and pod["spec"].get("nodeName") and f'/{pod["spec"]["nodeName"]}' not in nodes]
     for pod in orphans:

@@ -413,15 +413,25 @@ def _deployment_queue(cluster: Cluster) -> WorkQueue:
     return queue
 
 
+def _progress_deadlines(cluster: Cluster) -> list[tuple[float, str]]:
+    """Each deployment's progress deadline, read again only after a deployment was written."""
+    writes = cluster.store.writes.get(DEPLOYMENTS.qualified_name, 0)
+    cached = cluster.cache.get("deployment.deadlines")
+    if cached is None or cached[0] != writes:
+        deadlines = [(deadline, _store_key(d)) for d in cluster.store.iter_stored(DEPLOYMENTS)
+                     if (deadline := w.progress_deadline(d, d.get("status", {}))) is not None]
+        cached = cluster.cache["deployment.deadlines"] = (writes, deadlines)
+    return cached[1]
+
+
 @controller
 def reconcile_deployments(cluster: Cluster) -> None:
     """Time enters a deployment's sync only through its progress deadline: one past it (and
     not yet timed out) is synced every time, as a full resync would."""
     queue = _deployment_queue(cluster)
-    for d in cluster.store.iter_stored(DEPLOYMENTS):
-        deadline = w.progress_deadline(d, d.get("status", {}))
-        if deadline is not None and deadline < cluster.now:
-            queue.add(_store_key(d))
+    for deadline, key in _progress_deadlines(cluster):
+        if deadline < cluster.now:
+            queue.add(key)
     for key in queue.drain():
         namespace, name = key.split("/", 1)
         deployment = cluster.store.find(DEPLOYMENTS, namespace, name)
@@ -526,7 +536,8 @@ class _DeploymentSync:
         return self._create_new(old_rss, new_revision), old_rss
 
     def _sync_existing(self, new_rs: dict, new_revision: int) -> dict:
-        candidate = clone(new_rs)
+        candidate = {**new_rs, "spec": dict(new_rs["spec"]), "metadata": {
+            **new_rs["metadata"], "annotations": dict(new_rs["metadata"].get("annotations", {}))}}
         changed = w.set_new_rs_annotations(self.d, candidate, new_revision, exists=True)
         min_ready = self.d["spec"].get("minReadySeconds", 0)
         if candidate["spec"].get("minReadySeconds", 0) != min_ready:
