@@ -42,6 +42,8 @@ def format_cell(cell) -> str:
     if isinstance(cell, bool):
         return "true" if cell else "false"
     text = str(cell)
+    if text.isprintable():
+        return text
     cut = min((index for index in (text.find(mark) for mark in "\f\n\r") if index >= 0),
               default=-1)
     if cut >= 0:

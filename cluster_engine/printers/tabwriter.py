@@ -13,12 +13,17 @@ instead; ``measure=rune_count`` gives its exact spacing when that matters more.
 
 from __future__ import annotations
 
+import re
 from typing import Callable, TextIO
 
 from wcwidth import wcwidth
 
+_CELL_ENDS = re.compile(r"([\t\n\f])")
+
 
 def display_width(text: str) -> int:
+    if text.isascii() and text.isprintable():
+        return len(text)
     return sum(max(wcwidth(char), 0) for char in text)
 
 
@@ -42,18 +47,18 @@ class TabWriter:
         self._cell = ""
 
     def write(self, text: str) -> None:
-        for char in text:
-            if char == "\t":
+        for piece in _CELL_ENDS.split(text):
+            if piece == "\t":
                 self._lines[-1].append(self._cell)
                 self._cell = ""
-            elif char == "\n" or char == "\f":
+            elif piece == "\n" or piece == "\f":
                 self._lines[-1].append(self._cell)
                 self._cell = ""
                 self._lines.append([])
-                if char == "\f":
+                if piece == "\f":
                     self.flush()
             else:
-                self._cell += char
+                self._cell += piece
 
     def flush(self) -> None:
         """Write out everything buffered; an unfinished last line is written without a newline."""
@@ -61,7 +66,19 @@ class TabWriter:
             self._lines[-1].append(self._cell)
             self._cell = ""
         lines, self._lines = self._lines, [[]]
-        self._format(lines, 0, len(lines), [])
+        measure, widths = self.measure, {}
+
+        def remembered(cell: str) -> int:
+            width = widths.get(cell)
+            if width is None:
+                width = widths[cell] = measure(cell)
+            return width
+
+        self.measure = remembered
+        try:
+            self._format(lines, 0, len(lines), [])
+        finally:
+            self.measure = measure
 
     def _format(self, lines: list[list[str]], start: int, end: int, widths: list[int]) -> None:
         column = len(widths)
