@@ -73,16 +73,19 @@ class ObjectStore:
         return self._objects.get(rt.qualified_name, {}).get(_key(namespace, name))
 
     def find_for_status(self, rt: ResourceType, namespace: str | None, name: str) -> dict | None:
-        """A copy for writing back a changed status, cheaper than ``find``: ``metadata`` (one
-        level deep) and ``status`` are the caller's own; ``spec`` and the rest are the stored
-        object's and must not be changed."""
+        """A copy for writing back a changed status, cheaper than ``find`` (the kubelet's hot
+        path): ``metadata`` and ``status`` are the caller's own one level deep, and so is every
+        entry of a list in ``status`` (container statuses, conditions); what lies deeper is
+        the stored object's, to be replaced and never changed, like ``spec`` and the rest."""
         obj = self._objects.get(rt.qualified_name, {}).get(_key(namespace, name))
         if obj is None:
             return None
         copy_ = dict(obj)
         copy_["metadata"] = dict(obj["metadata"])
         if "status" in obj:
-            copy_["status"] = clone(obj["status"])
+            copy_["status"] = {key: [dict(item) if type(item) is dict else item for item in value]
+                               if type(value) is list else value
+                               for key, value in obj["status"].items()}
         return copy_
 
     def list(self, rt: ResourceType, namespace: str | None = None,

@@ -782,13 +782,15 @@ def run_pods(cluster: Cluster) -> None:
             work.append(("resume", pod))
     for action, stored in work:
         meta = stored["metadata"]
+        if action == "admit":
+            _admit(cluster, cluster.store.find_for_status(PODS, meta["namespace"], meta["name"]),
+                   nodes[stored["spec"]["nodeName"]])
+            continue
         pod = cluster.store.get(PODS, meta["namespace"], meta["name"])
         if action == "remove":
             _remove_pod(cluster, pod)
         elif action == "terminate":
             _start_termination(cluster, pod)
-        elif action == "admit":
-            _admit(cluster, pod, nodes[pod["spec"]["nodeName"]])
         else:
             _resume(cluster, pod)
 

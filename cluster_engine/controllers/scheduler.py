@@ -320,7 +320,9 @@ def schedule_pending_pods(cluster: Cluster) -> None:
     scheduling = SchedulingPass(list(cluster.store.iter_stored(NODES)),
                                 cluster.store.iter_stored(PODS))
     for stored in pending:
-        pod = cluster.store.get(PODS, stored["metadata"]["namespace"], stored["metadata"]["name"])
+        pod = cluster.store.find_for_status(PODS, stored["metadata"]["namespace"],
+                                            stored["metadata"]["name"])
+        pod["spec"] = dict(pod["spec"])  # binding sets spec.nodeName; the rest is only read
         node_name, failures = scheduling.pick(pod)
         if node_name is None:
             _report_unschedulable(cluster, pod, failed_scheduling_message(failures))
