@@ -508,9 +508,14 @@ def _delay(cluster: Cluster, kind: str, facts: Facts, data: dict) -> float | Non
 
 def _schedule_container(cluster: Cluster, pod: dict, container: str, stage: str, delay: float,
                         data: dict) -> None:
+    """Run ``stage`` of the container after ``delay``; a stage due now runs at once, as the
+    kubelet's sync loop goes straight on (prepare, then pull), not after the controllers."""
     meta = pod["metadata"]
-    cluster.timers.schedule(cluster.now + delay, _CONTAINER_TIMER, meta["namespace"], meta["name"],
-                            meta["uid"], container, stage, data)
+    args = (meta["namespace"], meta["name"], meta["uid"], container, stage, data)
+    if delay == 0:
+        _container_step(cluster, *args)
+        return
+    cluster.timers.schedule(cluster.now + delay, _CONTAINER_TIMER, *args)
 
 
 @timer_action(_CONTAINER_TIMER)
