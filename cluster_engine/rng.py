@@ -58,9 +58,11 @@ class SandboxRandom:
         return "".join(drawn)
 
     def hex(self, length: int) -> str:
-        return self.token(length, "0123456789abcdef")
+        """``length`` hex digits, sixteen from each draw (a container ID takes 64)."""
+        return "".join(f"{self.next_u64():016x}" for _ in range(-(-length // 16)))[:length]
 
     def uuid(self) -> str:
+        """A version 4 UUID: 128 random bits with the version and variant digits set."""
         digits = self.hex(32)
-        digits = digits[:12] + "4" + digits[13:16] + "89ab"[self.below(4)] + digits[17:]
+        digits = digits[:12] + "4" + digits[13:16] + "89ab"[int(digits[16], 16) & 3] + digits[17:]
         return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"

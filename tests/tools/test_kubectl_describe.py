@@ -162,10 +162,10 @@ def test_it_shows_a_failing_pull_as_waiting_with_counted_repeats(bootcamp):
     assert events[1] == "  ----     ------     ----               ----               -------"
     assert events[2] == (f"  Normal   Scheduled  100s               default-scheduler  "
                          f"Successfully assigned default/{name} to minikube")
-    assert f'  Normal   Pulling    27s (x4 over 99s)  kubelet            Pulling image "{V10}"' in events
-    assert "  Warning  Failed     26s (x4 over 98s)  kubelet            Error: ErrImagePull" in events
-    assert "  Warning  Failed     26s (x4 over 97s)  kubelet            Error: ImagePullBackOff" in events
-    assert (f'  Normal   BackOff    26s (x4 over 97s)  kubelet            '
+    assert f'  Normal   Pulling    28s (x4 over 99s)  kubelet            Pulling image "{V10}"' in events
+    assert "  Warning  Failed     28s (x4 over 99s)  kubelet            Error: ErrImagePull" in events
+    assert "  Warning  Failed     27s (x4 over 98s)  kubelet            Error: ImagePullBackOff" in events
+    assert (f'  Normal   BackOff    27s (x4 over 98s)  kubelet            '
             f'Back-off pulling image "{V10}"') in events
 
 
