@@ -7,15 +7,20 @@ server validates fields itself: it does when the PATCH operation of the object's
 ``fieldValidation=Strict``, instead of downloading every schema to check the manifest itself.
 
 The documents are built from the types the engine serves (``discovery``), with the paths,
-operations, parameters and ``x-kubernetes-group-version-kind`` markers of a v1.32 API server.
-They carry no component schemas, so ``kubectl explain`` finds no fields here.
+operations, parameters and ``x-kubernetes-group-version-kind`` markers of a v1.32 API server,
+and the component schemas of those kinds, their lists and every type they use
+(``openapi_schemas``), which is what ``kubectl explain`` reads. Building a document reads the
+schema data, so it is only done when a document (or the root's hashes) is asked for; the hashes
+are kept once worked out, since a document only changes with the code or the data.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from functools import lru_cache
 
+from ..openapi_schemas import GroupVersionKind, component_schemas
 from ..resources import ResourceType
 from . import discovery
 
@@ -78,12 +83,15 @@ def group_version_document(group: str, version: str) -> dict | None:
     paths: dict = {}
     for rt in types:
         paths.update(_paths(rt))
+    kinds = [GroupVersionKind(group, version, kind) for rt in types
+             for kind in (rt.kind, rt.kind + "List")]
     return {"openapi": "3.0.0",
             "info": {"title": "Kubernetes", "version": "v1.32.0"},
             "paths": paths,
-            "components": {"schemas": {}}}
+            "components": {"schemas": component_schemas(kinds)}}
 
 
+@lru_cache(maxsize=None)
 def _hash(group: str, version: str) -> str:
     """What the real server puts in ``?hash=``: a digest of the document, so clients can cache
     it for as long as it does not change."""

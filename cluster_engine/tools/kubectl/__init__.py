@@ -20,7 +20,7 @@ from . import config_cmd  # noqa: F401  (the kubeconfig minikube writes)
 from . import api_resources  # noqa: F401  (discovery listings)
 from . import patch  # noqa: F401  (merge, strategic and JSON patches)
 from . import misc  # noqa: F401  (events, dump, auth and the other everyday commands)
-from . import explain  # noqa: F401  (argument checks; the server has no OpenAPI)
+from . import explain  # noqa: F401  (field documentation from the served OpenAPI schemas)
 from .app import run_kubectl
 
 
