@@ -16,6 +16,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import lru_cache
 from typing import Callable
 
 from .rng import SandboxRandom
@@ -57,8 +58,10 @@ class ImageName:
         return f"{self.familiar_repository}:{self.tag}"
 
 
+@lru_cache(maxsize=1024)
 def parse_image(reference: str) -> ImageName | None:
-    """Split and normalise a reference; None when Docker would call it an invalid reference."""
+    """Split and normalise a reference; None when Docker would call it an invalid reference.
+    Cached: the kubelet reads the same few references at every step of every pod."""
     if not reference or not _REFERENCE.match(reference):
         return None
     rest, _, digest = reference.partition("@")

@@ -7,6 +7,7 @@ this table, the store keys objects by it, and the REST façade will serve discov
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -20,11 +21,11 @@ class ResourceType:
     short_names: tuple[str, ...] = field(default_factory=tuple)
     categories: tuple[str, ...] = field(default_factory=tuple)
 
-    @property
+    @cached_property
     def api_version(self) -> str:
         return f"{self.group}/{self.version}" if self.group else self.version
 
-    @property
+    @cached_property
     def qualified_name(self) -> str:
         """``deployments.apps``; core types have no group suffix (``pods``)."""
         return f"{self.plural}.{self.group}" if self.group else self.plural

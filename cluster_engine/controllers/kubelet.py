@@ -390,22 +390,45 @@ def _node_ip(node: dict | None) -> str:
     return ""
 
 
+class _AddressesInUse:
+    """The pod addresses taken on one node, looked up one address at a time through an index
+    of pods by address (checked against the pods, since index keys may be stale), so handing
+    out an address does not read every pod on the node."""
+
+    def __init__(self, cluster: Cluster, node_name: str):
+        self._node_name = node_name
+        self._bucket = cluster.state.objects.get(PODS.qualified_name, {})
+        self._by_address = cluster.index(PODS.qualified_name, "pods.by-address",
+                                         lambda pod: pod.get("status", {}).get("podIP"))
+        self._on_node = pods_by_node(cluster).get(node_name, ())
+
+    def _holds(self, pod: dict | None, address: str) -> bool:
+        return (pod is not None and pod["spec"].get("nodeName") == self._node_name
+                and not pod["spec"].get("hostNetwork")
+                and pod.get("status", {}).get("podIP") == address)
+
+    def __contains__(self, address: str) -> bool:
+        return any(self._holds(self._bucket.get(key), address)
+                   for key in self._by_address.get(address, ()))
+
+    def all(self) -> set[str]:
+        return {address for key in self._on_node
+                if (pod := self._bucket.get(key)) is not None
+                and (address := pod.get("status", {}).get("podIP"))
+                and self._holds(pod, address)}
+
+
 def _allocate_pod_ip(cluster: Cluster, node: dict) -> str | None:
     cidr = node.get("spec", {}).get("podCIDR")
     if not cidr:
         return None
     node_name = node["metadata"]["name"]
-    bucket = cluster.state.objects.get(PODS.qualified_name, {})
-    on_node = (bucket.get(key) for key in pods_by_node(cluster).get(node_name, ()))
-    in_use = {pod["status"].get("podIP") for pod in on_node
-              if pod is not None and pod["spec"].get("nodeName") == node_name
-              and not pod["spec"].get("hostNetwork")}
-    in_use.discard(None)
+    in_use = _AddressesInUse(cluster, node_name)
     counter = f"ipam/{node_name}"
     network = _network(cidr)
     last = cluster.state.counters.get(counter)
     if last is None:
-        last_ip = max(in_use, key=lambda ip: ipaddress.ip_address(ip), default=None)
+        last_ip = max(in_use.all(), key=lambda ip: ipaddress.ip_address(ip), default=None)
     else:
         last_ip = str(network.network_address + last)
     address = next_pod_ip(cidr, in_use, last_ip)
