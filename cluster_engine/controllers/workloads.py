@@ -265,7 +265,7 @@ def reconcile_replica_sets(cluster: Cluster) -> None:
             queue.add(_store_key(rs))
     for key in queue.drain():
         namespace, name = key.split("/", 1)
-        rs = cluster.store.find(REPLICASETS, namespace, name)
+        rs = cluster.store.find_for_status(REPLICASETS, namespace, name)
         if rs is not None:
             _sync_replica_set(cluster, rs, queue)
 
@@ -463,13 +463,18 @@ def reconcile_deployments(cluster: Cluster) -> None:
             queue.add(key)
     for key in queue.drain():
         namespace, name = key.split("/", 1)
-        deployment = cluster.store.find(DEPLOYMENTS, namespace, name)
+        deployment = cluster.store.find_for_status(DEPLOYMENTS, namespace, name)
         if deployment is not None:
+            if "annotations" in deployment["metadata"]:
+                deployment["metadata"]["annotations"] = dict(deployment["metadata"]["annotations"])
             _DeploymentSync(cluster, deployment).run()
 
 
 class _DeploymentSync:
-    """One ``syncDeployment`` of one deployment: the Go controller's steps, in its order."""
+    """One ``syncDeployment`` of one deployment: the Go controller's steps, in its order.
+
+    ``deployment`` is the store's copy for a status write (``find_for_status``) with its own
+    annotations: the sync sets the revision annotation and the status, and only reads the spec."""
 
     def __init__(self, cluster: Cluster, deployment: dict):
         self.cluster = cluster
