@@ -150,22 +150,24 @@ def _evict(cluster: Cluster, namespace: str, name: str, uid: str, node_name: str
     delete_pod(cluster, pod)
 
 
-def _node_names(cluster: Cluster) -> set[str]:
-    """The names of the nodes, kept until a node is written (every reconcile asks)."""
-    writes = cluster.store.writes.get(NODES.qualified_name, 0)
-    cached = cluster.cache.get("nodes.names")
-    if cached is None or cached[0] != writes:
+def _missing_nodes(cluster: Cluster, by_node: dict[str, set[str]]) -> set[str]:
+    """The node names pods are bound to that no node has, kept until a node is written or a
+    pod names a node not seen before (the index by node only ever gains names): every
+    reconcile asks, and the answer is nearly always none."""
+    version = (cluster.store.writes.get(NODES.qualified_name, 0), len(by_node))
+    cached = cluster.cache.get("nodes.missing")
+    if cached is None or cached[0] != version:
         names = {node["metadata"]["name"] for node in cluster.store.iter_stored(NODES)}
-        cached = cluster.cache["nodes.names"] = (writes, names)
+        cached = cluster.cache["nodes.missing"] = (version, by_node.keys() - names)
     return cached[1]
 
 
 @controller
 def run_node_lifecycle(cluster: Cluster) -> None:
     nodes = cluster.state.objects.get(NODES.qualified_name, {})
-    silent = stopped_kubelets(cluster.profile)
     healed = cluster.index(NODES.qualified_name, "nodes.ready-but-tainted", lambda node: True if (
         _ready_status(node) == "True" and _unreachable_taints(node)) else None).get(True, ())
+    silent = stopped_kubelets(cluster.profile) if healed else set()
     for key in sorted(healed):
         node = nodes.get(key)
         if node is None or node["metadata"]["name"] in silent:
@@ -182,7 +184,7 @@ def run_node_lifecycle(cluster: Cluster) -> None:
                                   action == _EVICTION_TIMER and args[3] == name)
     by_node = pods_by_node(cluster)
     bucket = cluster.state.objects.get(PODS.qualified_name, {})
-    orphans = [pod for key in sorted(key for node_name in by_node.keys() - _node_names(cluster)
+    orphans = [pod for key in sorted(key for node_name in _missing_nodes(cluster, by_node)
                                      for key in by_node[node_name])
                if (pod := bucket.get(key)) is not None
                and pod["spec"].get("nodeName") and f'/{pod["spec"]["nodeName"]}' not in nodes]
