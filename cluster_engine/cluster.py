@@ -25,6 +25,18 @@ def controller(reconcile: Callable[["Cluster"], None]) -> Callable[["Cluster"], 
     CONTROLLERS.append(reconcile)
     return reconcile
 
+#: Builders of the controllers' informers (work queues fed by store and timer listeners).
+INFORMERS: list[Callable[["Cluster"], object]] = []
+
+
+def informer(build: Callable[["Cluster"], object]) -> Callable[["Cluster"], object]:
+    """Register ``build(cluster)``, which sets up (once per cluster, in ``cluster.cache``) what
+    a controller watches; all are started before a transaction's first timer fires, so a
+    cluster loaded from its saved state sees the same changes as one that kept running."""
+    INFORMERS.append(build)
+    return build
+
+
 _MAX_RECONCILE_ROUNDS = 50
 
 
@@ -157,11 +169,20 @@ class Cluster:
         return self.state.minikube
 
     @property
+    def settled(self) -> bool:
+        """Whether the controllers had nothing left to do at the current resourceVersion."""
+        counters = self.state.counters
+        return counters.get("settledResourceVersion") == counters.get("resourceVersion", 0)
+
+    @property
     def running(self) -> bool:
         return self.profile.get("status") == "Running"
 
     def advance(self, until: float | None = None) -> None:
         target = self.clock.now() if until is None else until
+        if self.running:
+            for build in INFORMERS:
+                build(self)
         while (due := self.timers.next_due()) is not None and due <= target:
             due, action, args = self.timers.pop()
             self.now = max(self.now, due)
@@ -181,7 +202,7 @@ class Cluster:
         if not self.running:
             return
         counters = self.state.counters
-        if not force and counters.get("settledResourceVersion") == counters.get("resourceVersion", 0):
+        if not force and self.settled:
             return
         started_at: dict[Callable, int] = {}
         for _round in range(_MAX_RECONCILE_ROUNDS):

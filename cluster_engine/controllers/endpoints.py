@@ -17,7 +17,7 @@ import copy
 
 from .. import services as s
 from ..clock import rfc3339
-from ..cluster import Cluster, WorkQueue, controller
+from ..cluster import Cluster, WorkQueue, controller, informer
 
 
 def _labels(service: dict, extra: dict | None = None) -> dict:
@@ -152,6 +152,7 @@ def _remove_orphans(cluster: Cluster, managed: set[tuple[str, str]]) -> None:
         cluster.store.delete(s.ENDPOINT_SLICES, namespace, name)
 
 
+@informer
 def _service_queue(cluster: Cluster) -> WorkQueue:
     """Services to sync: those written, those whose Endpoints or slices were written, all with
     a selector in a namespace whose pods were written, and all of them when a node was written."""

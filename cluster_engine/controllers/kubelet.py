@@ -31,7 +31,7 @@ from typing import Callable
 
 from .. import containers, images
 from ..clock import parse_rfc3339, rfc3339
-from ..cluster import Cluster, WorkQueue, controller
+from ..cluster import Cluster, WorkQueue, controller, informer
 from ..events import object_reference, record_event
 from ..resources import resolve
 from ..timers import timer_action
@@ -740,6 +740,7 @@ def _start_termination(cluster: Cluster, pod: dict) -> None:
     cluster.timers.schedule(stops_at, _STOPPED_TIMER, meta["namespace"], meta["name"], meta["uid"])
 
 
+@informer
 def _kubelet_queue(cluster: Cluster) -> WorkQueue:
     """Pods to look at: those written, and those whose kubelet timer fired (a pod with no timer
     left may be stalled). Other timer changes cannot give a pod work: a new timer only makes it

@@ -20,7 +20,7 @@ import math
 from dataclasses import dataclass, field
 
 from .. import workloads as w
-from ..cluster import Cluster, WorkQueue, controller
+from ..cluster import Cluster, WorkQueue, controller, informer
 from ..errors import AlreadyExists, Conflict, NotFound
 from ..events import object_reference, record_event
 from ..resources import RESOURCE_TYPES
@@ -71,6 +71,7 @@ def _write_spec(cluster: Cluster, rt, obj: dict) -> dict | None:
 
 
 # -- garbage collector ---------------------------------------------------------------------------
+@informer
 def _gc_queues(cluster: Cluster) -> dict[str, WorkQueue]:
     """Per type, the keys of objects whose owners may have gone: those written with new owner
     references, and the dependents of anything created or deleted (looked up by owner uid)."""
@@ -192,15 +193,18 @@ def _claim(cluster: Cluster, owner: dict, rt, candidates: list[dict]) -> list[di
 
 
 # -- replicaset controller -----------------------------------------------------------------------
+@informer
 def _replica_set_queue(cluster: Cluster) -> WorkQueue:
     """ReplicaSets to sync: those written, and those a written pod belongs to or could be
     adopted by (an orphan concerns every ReplicaSet of its namespace); a pod that only changed
-    its readiness has its ReplicaSet synced on the next status tick."""
+    its readiness has its ReplicaSet synced on the next status tick. A cluster loaded settled
+    starts with none, as the one that saved it had none left: a sync it would do at once
+    could otherwise come before the tick the running cluster waits for."""
     queue = cluster.cache.get("replicaset.queue")
     if queue is not None:
         return queue
     queue = cluster.cache["replicaset.queue"] = WorkQueue(
-        _store_key(rs) for rs in cluster.store.iter_stored(REPLICASETS))
+        () if cluster.settled else (_store_key(rs) for rs in cluster.store.iter_stored(REPLICASETS)))
     memberships = _memberships(cluster)
     status_syncs = {f"{timer[3][1]}/{timer[3][2]}" for timer in cluster.state.timers
                     if timer[2] == RECHECK and timer[3][0] == "ReplicaSet"}
@@ -224,7 +228,7 @@ def _replica_set_queue(cluster: Cluster) -> WorkQueue:
                         members = memberships.get(rs["metadata"]["uid"])
                         if members is not None:
                             members.changed.add(_store_key(pod))
-                        if readiness_only and ref is not None and members is not None:
+                        if readiness_only and ref is not None:
                             _sync_status_on_tick(rs)
                         else:
                             queue.add(_store_key(rs))
@@ -414,6 +418,7 @@ def _schedule_availability_check(cluster: Cluster, rs: dict, pods: list[dict]) -
 
 
 # -- deployment controller -----------------------------------------------------------------------
+@informer
 def _deployment_queue(cluster: Cluster) -> WorkQueue:
     """Deployments to sync: those written, every one of a namespace whose ReplicaSets were
     written (a ReplicaSet may be up for adoption), Recreate ones whose namespace's pods were

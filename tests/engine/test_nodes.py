@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from cluster_engine import minikube_cluster as mc
@@ -248,6 +248,7 @@ _NODE_STEPS = st.lists(st.one_of(
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_NODE_STEPS)
+@example([("stop-node", 0), ("start-node", 0), ("start-node", 0), ("advance", 1.0)])
 def test_a_failing_worker_never_breaks_convergence_or_a_save_and_load(steps):
     clock = FakeClock()
     cluster = Cluster(SandboxState.fresh(9), clock)
