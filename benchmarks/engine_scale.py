@@ -8,8 +8,7 @@ Two states are built on a fake clock and measured the same way:
 For each: CPU to converge, steps, resourceVersions written, ``kubectl get pods`` through the real
 command path (state JSON loaded by a fresh Sandbox, then listed and rendered; and in a sandbox
 that already holds the current state, as a terminal does after its first command), list +
-render alone on the live Cluster, state size, ``to_json`` and ``from_json``. The garbage
-collector runs with the terminal process's thresholds (``terminal.GC_THRESHOLDS``).
+render alone on the live Cluster, state size, ``to_json`` and ``from_json``.
 
 Run: ``.venv/bin/python benchmarks/engine_scale.py [--pods 3000] [--nodes 100] [--profile converge]``.
 """
@@ -19,7 +18,6 @@ from __future__ import annotations
 import argparse
 import copy
 import cProfile
-import gc
 import io
 import pstats
 import sys
@@ -36,7 +34,6 @@ from cluster_engine.minikube_cluster import start_cluster  # noqa: E402
 from cluster_engine.resources import resolve  # noqa: E402
 from cluster_engine.sandbox import LocalBackend, Sandbox  # noqa: E402
 from cluster_engine.state import SandboxState  # noqa: E402
-from cluster_engine.terminal import GC_THRESHOLDS  # noqa: E402
 from cluster_engine.tools.kubectl.get import _print_tables, fetch, parse_requests  # noqa: E402
 
 NODES, PODS = resolve("nodes"), resolve("pods")
@@ -206,7 +203,6 @@ def print_report(results: list[dict]) -> None:
 
 
 def main() -> None:
-    gc.set_threshold(*GC_THRESHOLDS)
     parser = argparse.ArgumentParser()
     parser.add_argument("--nodes", type=int, default=100)
     parser.add_argument("--pods", type=int, default=3000)

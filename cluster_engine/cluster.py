@@ -7,7 +7,9 @@ whether it was reached in one step or in many.
 
 from __future__ import annotations
 
+import gc
 import heapq
+from contextlib import contextmanager
 from typing import Callable, Iterator
 
 from .clock import Clock
@@ -80,6 +82,22 @@ class WorkQueue:
             yield key
         for key in behind:
             heapq.heappush(self._heap, key)
+
+
+@contextmanager
+def _cyclic_collection_paused() -> Iterator[None]:
+    """The state is a tree of dicts and lists that reference counting frees; a full cyclic
+    collection in the middle of a big convergence walks all of it for nothing (~15% of the CPU
+    of scaling to 3,000 pods). Collection resumes, with its usual thresholds, when the
+    controllers are done."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 class _WatchedTimers(TimerQueue):
@@ -183,13 +201,14 @@ class Cluster:
         if self.running:
             for build in INFORMERS:
                 build(self)
-        while (due := self.timers.next_due()) is not None and due <= target:
-            due, action, args = self.timers.pop()
-            self.now = max(self.now, due)
-            TIMER_ACTIONS[action](self, *args)
-            self.reconcile(force=True)
-        self.now = max(self.now, target)
-        self.reconcile()
+        with _cyclic_collection_paused():
+            while (due := self.timers.next_due()) is not None and due <= target:
+                due, action, args = self.timers.pop()
+                self.now = max(self.now, due)
+                TIMER_ACTIONS[action](self, *args)
+                self.reconcile(force=True)
+            self.now = max(self.now, target)
+            self.reconcile()
 
     def reconcile(self, force: bool = False) -> None:
         """Let the controllers work until nothing changes any more.
@@ -205,17 +224,18 @@ class Cluster:
         if not force and self.settled:
             return
         started_at: dict[Callable, int] = {}
-        for _round in range(_MAX_RECONCILE_ROUNDS):
-            before = counters.get("resourceVersion", 0)
-            for control_loop in CONTROLLERS:
-                version = counters.get("resourceVersion", 0)
-                if started_at.get(control_loop) == version:
-                    continue
-                started_at[control_loop] = version
-                control_loop(self)
-            if counters.get("resourceVersion", 0) == before:
-                counters["settledResourceVersion"] = before
-                return
+        with _cyclic_collection_paused():
+            for _round in range(_MAX_RECONCILE_ROUNDS):
+                before = counters.get("resourceVersion", 0)
+                for control_loop in CONTROLLERS:
+                    version = counters.get("resourceVersion", 0)
+                    if started_at.get(control_loop) == version:
+                        continue
+                    started_at[control_loop] = version
+                    control_loop(self)
+                if counters.get("resourceVersion", 0) == before:
+                    counters["settledResourceVersion"] = before
+                    return
 
     def mark_state_changed(self) -> None:
         """Make this transaction save a change the cluster cannot see by itself.

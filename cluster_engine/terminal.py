@@ -16,7 +16,6 @@ of its processes.
 from __future__ import annotations
 
 import codecs
-import gc
 import io
 import json
 import logging
@@ -70,19 +69,11 @@ def _pty_streams() -> tuple[TextIO, TextIO, TextIO]:
             open(2, "w", encoding="utf-8", errors="replace", buffering=1, closefd=False))
 
 
-#: The cyclic garbage collector's thresholds in a terminal: young objects are collected every
-#: 10,000 net allocations instead of 700. A sandbox state is a tree of dicts and lists, freed by
-#: reference counting alone, yet each full collection walks all of it: with 3,000 pods that was
-#: ~15% of the CPU of a scale-up (``benchmarks/engine_scale.py`` measures with these too).
-GC_THRESHOLDS = (10_000, 10, 10)
-
-
 def run_terminal(state_fd: int, lang: str) -> int:
     """Serve one terminal until the learner leaves; return the shell's exit status.
 
     Fds 0–2 must be the pty.
     """
-    gc.set_threshold(*GC_THRESHOLDS)
     sys.stdin, sys.stdout, sys.stderr = _pty_streams()
     backend = SideChannelBackend.from_fd(state_fd)
     logging.basicConfig(handlers=[SideChannelLogHandler(backend)], force=True)
