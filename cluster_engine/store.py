@@ -37,6 +37,8 @@ def clone(value):
 
 _SCALARS = frozenset((str, int, float, bool, type(None)))
 
+Listener = Callable[[str, "dict | None", "dict | None"], None]
+
 
 def _key(namespace: str | None, name: str) -> str:
     return f"{namespace or ''}/{name}"
@@ -53,9 +55,7 @@ class ObjectStore:
         #: Writes per resource type in this store's life, so derived indexes know they are stale.
         self.writes: dict[str, int] = {}
         self._sorted_keys: dict[str, list[str]] = {}
-        #: ``listener(qualified_name, old, new)`` after every write, as informers watch etcd;
-        #: ``old`` is None for a create, ``new`` None for a delete. Both are the stored objects.
-        self.listeners: list[Callable[[str, dict | None, dict | None], None]] = []
+        self._watchers: dict[str | None, list[Listener]] = {}
 
     # -- reads -------------------------------------------------------------------------------
     def get(self, rt: ResourceType, namespace: str | None, name: str) -> dict:
@@ -120,13 +120,22 @@ class ObjectStore:
             keys = self._sorted_keys[qualified_name] = sorted(bucket)
         return keys
 
+    def watch(self, listener: Listener, *qualified_names: str) -> None:
+        """Call ``listener(qualified_name, old, new)`` after every write of those types (of
+        every type if none is named), as informers watch etcd; ``old`` is None for a create,
+        ``new`` None for a delete. Both are the stored objects."""
+        for name in qualified_names or (None,):
+            self._watchers.setdefault(name, []).append(listener)
+
     def _wrote(self, qualified_name: str, keys_changed: bool, old: dict | None,
                new: dict | None) -> None:
         self.changed = True
         self.writes[qualified_name] = self.writes.get(qualified_name, 0) + 1
         if keys_changed:
             self._sorted_keys.pop(qualified_name, None)
-        for listener in self.listeners:
+        for listener in self._watchers.get(None, ()):
+            listener(qualified_name, old, new)
+        for listener in self._watchers.get(qualified_name, ()):
             listener(qualified_name, old, new)
 
     def count(self) -> int:

@@ -184,7 +184,8 @@ def _service_queue(cluster: Cluster) -> WorkQueue:
         elif qualified_name == s.NODES.qualified_name:
             everything()
 
-    cluster.store.listeners.append(on_write)
+    cluster.store.watch(on_write, *(rt.qualified_name for rt in (
+        s.SERVICES, s.ENDPOINTS, s.ENDPOINT_SLICES, s.PODS, s.NODES)))
     return queue
 
 

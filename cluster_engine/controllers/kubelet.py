@@ -751,14 +751,14 @@ def _kubelet_queue(cluster: Cluster) -> WorkQueue:
     queue = cluster.cache["kubelet.queue"] = WorkQueue()
 
     def on_write(qualified_name: str, old: dict | None, new: dict | None) -> None:
-        if qualified_name == PODS.qualified_name and new is not None:
+        if new is not None:
             queue.add(f'{new["metadata"]["namespace"]}/{new["metadata"]["name"]}')
 
     def on_timer(event: str, action: str, args: list) -> None:
         if event == "fired" and action.startswith("kubelet.") and len(args) > 2:
             queue.add(f"{args[0]}/{args[1]}")
 
-    cluster.store.listeners.append(on_write)
+    cluster.store.watch(on_write, PODS.qualified_name)
     cluster.timers.listeners.append(on_timer)
     return queue
 

@@ -104,7 +104,7 @@ def _gc_queues(cluster: Cluster) -> dict[str, WorkQueue]:
             for dependent_type, key in dependents.get(uid, ()):
                 queues[dependent_type].add(key)
 
-    cluster.store.listeners.append(on_write)
+    cluster.store.watch(on_write, *queues)
     return queues
 
 
@@ -246,7 +246,7 @@ def _replica_set_queue(cluster: Cluster) -> WorkQueue:
             status_syncs.discard(f"{args[1]}/{args[2]}")
             queue.add(f"{args[1]}/{args[2]}")
 
-    cluster.store.listeners.append(on_write)
+    cluster.store.watch(on_write, REPLICASETS.qualified_name, PODS.qualified_name)
     cluster.timers.listeners.append(on_timer)
     return queue
 
@@ -442,7 +442,8 @@ def _deployment_queue(cluster: Cluster) -> WorkQueue:
         if event == "fired" and action == RECHECK and args[0] == "Deployment":
             queue.add(f"{args[1]}/{args[2]}")
 
-    cluster.store.listeners.append(on_write)
+    cluster.store.watch(on_write, DEPLOYMENTS.qualified_name, REPLICASETS.qualified_name,
+                        PODS.qualified_name)
     cluster.timers.listeners.append(on_timer)
     return queue
 
