@@ -32,7 +32,9 @@ INFORMERS: list[Callable[["Cluster"], object]] = []
 def informer(build: Callable[["Cluster"], object]) -> Callable[["Cluster"], object]:
     """Register ``build(cluster)``, which sets up (once per cluster, in ``cluster.cache``) what
     a controller watches; all are started before a transaction's first timer fires, so a
-    cluster loaded from its saved state sees the same changes as one that kept running."""
+    cluster loaded from its saved state sees the same changes as one that kept running. (A
+    command's own writes come before any informer exists; the cluster is then no longer
+    settled, and each starts with everything queued.)"""
     INFORMERS.append(build)
     return build
 
@@ -179,7 +181,7 @@ class Cluster:
 
     def advance(self, until: float | None = None) -> None:
         target = self.clock.now() if until is None else until
-        if self.running:
+        if self.running and (due := self.timers.next_due()) is not None and due <= target:
             for build in INFORMERS:
                 build(self)
         with cyclic_collection_paused():
