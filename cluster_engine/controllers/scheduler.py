@@ -35,13 +35,20 @@ _RESOURCE_REASONS = ("Insufficient cpu", "Insufficient memory", "Too many pods")
 
 
 # -- pure decisions ------------------------------------------------------------------------------
+_NOTHING = Fraction(0)
+
+
 def pod_requests(pod: dict) -> dict[str, Fraction]:
     """Effective cpu/memory requests: the sum over containers, or the largest init container."""
+    spec = pod.get("spec", {})
+    if not any((container.get("resources") or {}).get("requests")
+               for key in ("containers", "initContainers") for container in spec.get(key, ())):
+        return {"cpu": _NOTHING, "memory": _NOTHING}
+
     def of(container: dict, resource: str) -> Fraction:
         value = ((container.get("resources") or {}).get("requests") or {}).get(resource)
-        return parse_quantity(value) if value is not None else Fraction(0)
+        return parse_quantity(value) if value is not None else _NOTHING
 
-    spec = pod.get("spec", {})
     result = {}
     for resource in ("cpu", "memory"):
         running = sum((of(c, resource) for c in spec.get("containers", [])), Fraction(0))
