@@ -25,6 +25,7 @@ def controller(reconcile: Callable[["Cluster"], None]) -> Callable[["Cluster"], 
     CONTROLLERS.append(reconcile)
     return reconcile
 
+
 #: Builders of the controllers' informers (work queues fed by store and timer listeners).
 INFORMERS: list[Callable[["Cluster"], object]] = []
 
