@@ -40,6 +40,17 @@ _SCALARS = frozenset((str, int, float, bool, type(None)))
 Listener = Callable[[str, "dict | None", "dict | None"], None]
 
 
+def status_copy(obj: dict) -> dict:
+    """``obj`` copied for writing back a changed status (``ObjectStore.find_for_status``)."""
+    copy_ = dict(obj)
+    copy_["metadata"] = dict(obj["metadata"])
+    if "status" in obj:
+        copy_["status"] = {key: [dict(item) if type(item) is dict else item for item in value]
+                           if type(value) is list else value
+                           for key, value in obj["status"].items()}
+    return copy_
+
+
 def _key(namespace: str | None, name: str) -> str:
     return f"{namespace or ''}/{name}"
 
@@ -78,15 +89,7 @@ class ObjectStore:
         entry of a list in ``status`` (container statuses, conditions); what lies deeper is
         the stored object's, to be replaced and never changed, like ``spec`` and the rest."""
         obj = self._objects.get(rt.qualified_name, {}).get(_key(namespace, name))
-        if obj is None:
-            return None
-        copy_ = dict(obj)
-        copy_["metadata"] = dict(obj["metadata"])
-        if "status" in obj:
-            copy_["status"] = {key: [dict(item) if type(item) is dict else item for item in value]
-                               if type(value) is list else value
-                               for key, value in obj["status"].items()}
-        return copy_
+        return status_copy(obj) if obj is not None else None
 
     def list(self, rt: ResourceType, namespace: str | None = None,
              predicate: Callable[[dict], bool] | None = None) -> list[dict]:

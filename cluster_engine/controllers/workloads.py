@@ -24,7 +24,7 @@ from ..cluster import Cluster, WorkQueue, controller, informer
 from ..errors import AlreadyExists, Conflict, NotFound
 from ..events import object_reference, record_event
 from ..resources import RESOURCE_TYPES
-from ..store import clone
+from ..store import clone, status_copy
 from ..timers import timer_action
 
 PODS, DEPLOYMENTS, REPLICASETS = w.PODS, w.DEPLOYMENTS, w.REPLICASETS
@@ -63,11 +63,22 @@ def _write(cluster: Cluster, rt, obj: dict, handed_over: bool = False) -> dict |
 
 
 def _write_spec(cluster: Cluster, rt, obj: dict) -> dict | None:
-    stored = cluster.store.find(rt, obj["metadata"].get("namespace"), obj["metadata"]["name"])
+    """Write ``obj``, the caller's own copy (its metadata and spec at least), handed over to
+    the store; the generation follows the spec. Returns the stored object, for reading."""
+    stored = cluster.store.peek(rt, obj["metadata"].get("namespace"), obj["metadata"]["name"])
     if stored is None:
         return None
     w.bump_generation_if_spec_changed(stored, obj)
-    return _write(cluster, rt, obj)
+    return _write(cluster, rt, obj, handed_over=True)
+
+
+def _deployment_copy(deployment: dict) -> dict:
+    """A deployment for a sync to change: its own metadata, annotations and status (the sync
+    sets the revision annotation and the status and only reads the spec)."""
+    copy_ = status_copy(deployment)
+    if "annotations" in copy_["metadata"]:
+        copy_["metadata"]["annotations"] = dict(copy_["metadata"]["annotations"])
+    return copy_
 
 
 # -- garbage collector ---------------------------------------------------------------------------
@@ -469,18 +480,16 @@ def reconcile_deployments(cluster: Cluster) -> None:
             queue.add(key)
     for key in queue.drain():
         namespace, name = key.split("/", 1)
-        deployment = cluster.store.find_for_status(DEPLOYMENTS, namespace, name)
+        deployment = cluster.store.peek(DEPLOYMENTS, namespace, name)
         if deployment is not None:
-            if "annotations" in deployment["metadata"]:
-                deployment["metadata"]["annotations"] = dict(deployment["metadata"]["annotations"])
-            _DeploymentSync(cluster, deployment).run()
+            _DeploymentSync(cluster, _deployment_copy(deployment)).run()
 
 
 class _DeploymentSync:
     """One ``syncDeployment`` of one deployment: the Go controller's steps, in its order.
 
-    ``deployment`` is the store's copy for a status write (``find_for_status``) with its own
-    annotations: the sync sets the revision annotation and the status, and only reads the spec."""
+    ``deployment`` is a ``_deployment_copy``; each write hands it to the store and goes on
+    with a fresh copy of what was stored."""
 
     def __init__(self, cluster: Cluster, deployment: dict):
         self.cluster = cluster
@@ -518,10 +527,10 @@ class _DeploymentSync:
         return old_rss + ([new_rs] if new_rs is not None else [])
 
     def _update_deployment(self) -> bool:
-        written = _write(self.cluster, DEPLOYMENTS, self.d)
+        written = _write(self.cluster, DEPLOYMENTS, self.d, handed_over=True)
         if written is None:
             return False
-        self.d = written
+        self.d = _deployment_copy(written)
         return True
 
     def _write_status(self, status: dict) -> bool:
