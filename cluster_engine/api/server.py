@@ -259,8 +259,25 @@ def selected(cluster: Cluster, call: Call, rt: ResourceType, namespace: str | No
                                       call.query.get("labelSelector", ""))
     except SelectorError as error:
         raise BadRequest(str(error)) from None
-    return [obj for obj in cluster.store.iter_stored(rt, namespace if rt.namespaced else None)
+    return [obj for obj in _candidates(cluster, rt, namespace if rt.namespaced else None, fields)
             if all(field.matches(obj) for field in fields) and matches_labels(labels, obj)]
+
+
+def _candidates(cluster: Cluster, rt: ResourceType, namespace: str | None, fields: list):
+    """The stored objects a field selector can match, in key order. ``kubectl describe`` asks
+    for the events of each object it shows by ``involvedObject.name``: those come from an index
+    instead of a scan of every event (3,000 pods described, each scanning ~18,000 events, kept
+    the server busy for minutes)."""
+    involved = next((field.value for field in fields
+                     if field.path == "involvedObject.name" and field.operator != "!="), None)
+    if rt.kind != "Event" or involved is None:
+        return cluster.store.iter_stored(rt, namespace)
+    index = cluster.index(rt.qualified_name, "events.by-involved-name",
+                          lambda event: (event.get("involvedObject") or {}).get("name"))
+    bucket = cluster.state.objects.get(rt.qualified_name, {})
+    prefix = f"{namespace}/" if namespace is not None else ""
+    return [bucket[key] for key in sorted(index.get(involved, ()))
+            if key in bucket and key.startswith(prefix)]
 
 
 def _continue_token(resource_version: str, start: int) -> str:
