@@ -116,6 +116,27 @@ def test_label_and_field_selectors_filter_the_list(cluster, lab):
     assert by_field["items"] == []
 
 
+def test_events_by_involved_object_are_those_a_scan_finds_in_each_namespace(cluster, lab):
+    namesake = {"metadata": {"name": "namesake", "namespace": "kube-system"},
+                "involvedObject": {"kind": "Pod", "name": lab.pod_names()[0],
+                                   "namespace": "kube-system"},
+                "reason": "Testing", "message": "same involved name, other namespace"}
+    created = get(cluster, "/api/v1/namespaces/kube-system/events", method="POST",
+                  body=json.dumps(namesake).encode())
+    assert created.status == 201
+    everything = document(get(cluster, "/api/v1/events"))["items"]
+    for namespace in ("default", "kube-system"):
+        for name in {event["involvedObject"]["name"] for event in everything
+                     if event["metadata"]["namespace"] == namespace}:
+            found = document(get(cluster, f"/api/v1/namespaces/{namespace}/events"
+                                          f"?fieldSelector=involvedObject.name%3D{name}"))["items"]
+            assert found == [event for event in everything
+                             if event["metadata"]["namespace"] == namespace
+                             and event["involvedObject"]["name"] == name]
+    assert document(get(cluster, "/api/v1/events?fieldSelector=involvedObject.name%3Dnone"))[
+        "items"] == []
+
+
 def test_an_unsupported_field_is_the_servers_bad_request(cluster):
     response = get(cluster, "/api/v1/namespaces/default/pods?fieldSelector=spec.image%3Dx")
     assert response.status == 400
