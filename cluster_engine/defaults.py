@@ -84,12 +84,17 @@ def default_container(container: dict, host_network: bool = False) -> dict:
         if probe in container:
             _default_probe(container[probe])
     _default_env(container.get("env", []))
+    return container
+
+
+def _default_requests_to_limits(container: dict) -> None:
+    """A limit without a request makes the request: for a Pod's containers only, never for a
+    pod template (the API server's ``SetDefaults_Pod``)."""
     resources = container["resources"]
     if resources.get("limits"):
         requests = resources.setdefault("requests", {})
         for resource, limit in resources["limits"].items():
             requests.setdefault(resource, limit)
-    return container
 
 
 def _default_volume(volume: dict) -> None:
@@ -157,6 +162,7 @@ def default_pod_spec(spec: dict, rng: SandboxRandom) -> dict:
     host_network = bool(spec.get("hostNetwork"))
     for container in spec.get("initContainers", []) + spec.get("containers", []):
         default_container(container, host_network)
+        _default_requests_to_limits(container)
     for volume in spec.get("volumes", []):
         _default_volume(volume)
     _add_api_access(spec, rng)
