@@ -6,6 +6,7 @@ requests with limits to find a pod's QoS class; both need ``500m`` cpu to equal 
 
 from __future__ import annotations
 
+import math
 import re
 from fractions import Fraction
 from functools import lru_cache
@@ -36,3 +37,35 @@ def _parse_text(text: str) -> Fraction:
         return value * Fraction(10) ** int(exponent[1:])
     suffix = suffix or ""
     return value * (_BINARY[suffix] if suffix in _BINARY else _DECIMAL[suffix])
+
+
+_DECIMAL_SUFFIXES = ((18, "E"), (15, "P"), (12, "T"), (9, "G"), (6, "M"), (3, "k"), (0, ""),
+                     (-3, "m"), (-6, "u"), (-9, "n"))
+_BINARY_SUFFIXES = ((60, "Ei"), (50, "Pi"), (40, "Ti"), (30, "Gi"), (20, "Mi"), (10, "Ki"))
+
+
+def canonical_quantity(text: str) -> str:
+    """A quantity written as the API machinery writes it back (``0.5`` → ``500m``, ``2000`` →
+    ``2k``, ``1024Mi`` → ``1Gi``, ``129e6`` stays): the largest suffix of its kind (binary for a
+    whole number of bytes given with ``Ki``…``Ei``, an exponent if one was given, decimal
+    otherwise) that leaves a whole number, rounded up to nano units. ``ValueError`` as
+    ``parse_quantity``."""
+    value = parse_quantity(text)
+    if value == 0:
+        return "0"
+    sign, value = ("-" if value < 0 else ""), abs(value)
+    if str(text).strip()[-2:] in _BINARY and value.denominator == 1:
+        whole = int(value)
+        for shift, suffix in _BINARY_SUFFIXES:
+            if whole % (1 << shift) == 0:
+                return f"{sign}{whole >> shift}{suffix}"
+        return f"{sign}{whole}"
+    with_exponent = re.search(r"[eE][+-]?\d+$", str(text).strip()) is not None
+    nanos = math.ceil(value * 10 ** 9)
+    for exponent, suffix in _DECIMAL_SUFFIXES:
+        scale = 10 ** (exponent + 9)
+        if nanos % scale == 0:
+            if with_exponent:
+                suffix = f"e{exponent}" if exponent else ""
+            return f"{sign}{nanos // scale}{suffix}"
+    return f"{sign}{nanos}n"

@@ -146,3 +146,23 @@ def test_expose_label_scale_and_delete_answer_alike(both):
     gone = run_both(both, "get", "service", "bootcamp-lb")
     assert gone[0] == gone[1]
     assert gone[0][0] == 1
+
+
+def test_set_resources_writes_canonical_amounts_and_pods_take_requests_from_limits(both):
+    args = ("set", "resources", "deployment", "kubernetes-bootcamp",
+            "--limits=cpu=0.5,memory=1024Mi", "--requests=cpu=0.25")
+    assert run_both(both, *args) == (
+        (0, "deployment.apps/kubernetes-bootcamp resource requirements updated\n", ""),) * 2
+    again = run_both(both, *args)
+    assert again[0] == again[1] == (0, "", "")
+    resources = ("get", "deployment", "kubernetes-bootcamp", "-o",
+                 "jsonpath={.spec.template.spec.containers[0].resources}")
+    real, ours = run_both(both, *resources)
+    assert real == ours
+    assert json.loads(real[1]) == {"limits": {"cpu": "500m", "memory": "1Gi"},
+                                   "requests": {"cpu": "250m"}}
+    for wrong in (("-c", "nobody", "--limits=cpu=1"), ("--limits=cpu",), ("--limits=cpu=lots",),
+                  ()):
+        real, ours = run_both(both, "set", "resources", "deployment", "kubernetes-bootcamp",
+                              *wrong)
+        assert real == ours and real[0] == 1

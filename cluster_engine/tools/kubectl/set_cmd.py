@@ -1,8 +1,10 @@
-"""``kubectl set image`` and ``kubectl set env``: change the containers of a pod template.
+"""``kubectl set image``, ``set env`` and ``set resources``: change the containers of a pod
+template.
 
-Both take resources first and then their changes (``CONTAINER=IMAGE``; ``NAME=value`` or
-``NAME-``), work on Deployments, ReplicaSets and Pods, and report ``image updated`` /
-``env updated`` for each object they changed; an object left as it was is not mentioned.
+They take resources first and then their changes (``CONTAINER=IMAGE``; ``NAME=value`` or
+``NAME-``; ``--limits``/``--requests``), work on Deployments, ReplicaSets and Pods, and report
+``image updated`` / ``env updated`` / ``resource requirements updated`` for each object they
+changed; an object left as it was is not mentioned.
 Problems with one object (a container name it does not have) are reported after the others
 were changed, as kubectl collects them. Changing a Deployment's template starts a rollout.
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 import fnmatch
 import re
 
+from ...quantities import canonical_quantity
 from .app import KubectlError, connect, implement, namespace_of
 from .cobra import Invocation
 from .mutations import (ENV_NAME, ENV_NAME_RULE, check_target_args, find_targets,
@@ -21,7 +24,7 @@ from .label import split_resources_and_pairs
 for _name in ("env", "image", "resources", "selector", "serviceaccount", "subject"):
     subcommand(f"set {_name}", ("sa",) if _name == "serviceaccount" else ())
 subcommand("set", grouping=True)
-for _name in ("resources", "selector", "serviceaccount", "subject"):
+for _name in ("selector", "serviceaccount", "subject"):
     implement(f"set {_name}")(not_implemented)
 
 NO_RESOURCES = ("one or more resources must be specified as <resource> <name> or "
@@ -197,3 +200,52 @@ def run_set_env(invocation: Invocation) -> int:
                 container.pop("env", None)
 
     return _apply(invocation, resources, set_env, "env updated")
+
+
+# -- set resources ---------------------------------------------------------------------------------
+QUANTITY_SYNTAX = ("quantities must match the regular expression "
+                   "'^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'")
+
+
+def _resource_list(text: str) -> dict[str, str]:
+    """``cpu=100m,memory=256Mi`` as kubectl reads it, each amount in its canonical form."""
+    amounts: dict[str, str] = {}
+    for statement in text.split(",") if text else ():
+        parts = statement.split("=")
+        if len(parts) != 2:
+            raise KubectlError(f"Invalid argument syntax {statement}, expected <resource>=<value>")
+        try:
+            amounts[parts[0]] = canonical_quantity(parts[1])
+        except ValueError:
+            raise KubectlError(QUANTITY_SYNTAX) from None
+    return amounts
+
+
+@implement("set resources")
+def run_set_resources(invocation: Invocation) -> int:
+    """Resources and selectors are checked, and the server reached, before the flags are."""
+    flags = invocation.flags
+    check_target_args(invocation.args, flags.get("selector") or "", bool(flags.get("all")))
+    with invocation.ctx.sandbox.transaction() as cluster:
+        connect(invocation, cluster)
+    if not flags.get("limits") and not flags.get("requests"):
+        raise KubectlError("you must specify an update to requests or limits (in the form of "
+                           "--requests/--limits)")
+    wanted = {"limits": _resource_list(flags.get("limits") or ""),
+              "requests": _resource_list(flags.get("requests") or "")}
+    pattern = flags.get("containers") or "*"
+
+    def set_resources(spec: dict, errors: list[str]) -> None:
+        containers = [container for container in
+                      spec.get("containers", []) + spec.get("initContainers", [])
+                      if fnmatch.fnmatchcase(container["name"], pattern)]
+        if not containers:
+            errors.append(f"error: unable to find container named {pattern}")
+        for container in containers:
+            resources = container.setdefault("resources", {})
+            for kind, amounts in wanted.items():
+                if amounts:
+                    resources[kind] = dict(sorted({**(resources.get(kind) or {}),
+                                                   **amounts}.items()))
+
+    return _apply(invocation, invocation.args, set_resources, "resource requirements updated")
