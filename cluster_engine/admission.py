@@ -4,7 +4,7 @@ kubectl's write commands (``tools/kubectl/mutations.py``) and the REST façade's
 (``api/writes.py``) hand every object to ``admit_create`` or ``admit_update`` before it reaches
 the store, so both paths validate, default and limit in the same way: names checked as the API
 server checks them (``Invalid`` with the field path), Service types, the immutable parts of a
-pod's spec, the defaulting of Pods, Deployments, Services (ClusterIP and NodePort allocation),
+pod's spec, requests within limits, the defaulting of Pods, Deployments, Services (ClusterIP and NodePort allocation),
 Secrets and Namespaces, the status an update cannot change, ``metadata.generation`` following spec changes, and the sandbox's pod
 quota for workloads.
 """
@@ -16,6 +16,7 @@ import re
 
 from .defaults import default_pod
 from .errors import AlreadyExists, Invalid
+from .quantities import parse_quantity
 from .resources import ResourceType
 from .services import default_service
 from .workloads import (DEPLOYMENTS, REPLICASETS, bump_generation_if_spec_changed,
@@ -69,6 +70,31 @@ def validate(rt: ResourceType, obj: dict) -> None:
                                  f"supported values: {supported}")
 
 
+def _check_resources(rt: ResourceType, obj: dict) -> None:
+    """No container may request more of a resource than its limit (``ValidateResourceRequirements``);
+    every offending request is listed, as the API server aggregates field errors."""
+    spec, path = obj.get("spec") or {}, "spec"
+    if rt.kind != "Pod":
+        spec, path = (spec.get("template") or {}).get("spec") or {}, "spec.template.spec"
+    problems = []
+    for field in ("containers", "initContainers"):
+        for index, container in enumerate(spec.get(field) or []):
+            resources = container.get("resources") or {}
+            limits, requests = resources.get("limits") or {}, resources.get("requests") or {}
+            for resource in sorted(set(requests) & set(limits)):
+                try:
+                    over = parse_quantity(requests[resource]) > parse_quantity(limits[resource])
+                except ValueError:
+                    continue
+                if over:
+                    problems.append(f"{path}.{field}[{index}].resources.requests: Invalid value: "
+                                    f'"{requests[resource]}": must be less than or equal to '
+                                    f"{resource} limit of {limits[resource]}")
+    if problems:
+        raise _invalid(rt, obj["metadata"].get("name", ""), problems[0] if len(problems) == 1
+                       else "[" + ", ".join(problems) + "]")
+
+
 def _without_mutable_pod_fields(spec: dict) -> dict:
     spec = copy.deepcopy(spec)
     for field in ("containers", "initContainers"):
@@ -100,6 +126,8 @@ def admit_create(cluster, rt: ResourceType, obj: dict) -> dict:
     if meta.get("name") and cluster.store.find(rt, meta.get("namespace") if rt.namespaced
                                                else None, meta["name"]):
         raise AlreadyExists(rt.qualified_name, meta["name"])
+    if rt.kind == "Pod" or rt is DEPLOYMENTS or rt is REPLICASETS:
+        _check_resources(rt, obj)
     if rt is DEPLOYMENTS:
         default_deployment(obj)
     if rt is DEPLOYMENTS or rt is REPLICASETS:
@@ -124,6 +152,8 @@ def admit_update(cluster, rt: ResourceType, old: dict, new: dict) -> dict:
         new["status"] = copy.deepcopy(old.get("status", {}))
     if rt.kind == "Pod":
         _check_pod_update(old, new)
+    if rt.kind == "Pod" or rt is DEPLOYMENTS or rt is REPLICASETS:
+        _check_resources(rt, new)
     if rt is DEPLOYMENTS:
         default_deployment(new)
     if rt is DEPLOYMENTS or rt is REPLICASETS:
