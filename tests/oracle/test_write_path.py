@@ -148,7 +148,7 @@ def test_expose_label_scale_and_delete_answer_alike(both):
     assert gone[0][0] == 1
 
 
-def test_set_resources_writes_canonical_amounts_and_pods_take_requests_from_limits(both):
+def test_set_resources_writes_canonical_amounts_and_refuses_requests_above_limits(both):
     args = ("set", "resources", "deployment", "kubernetes-bootcamp",
             "--limits=cpu=0.5,memory=1024Mi", "--requests=cpu=0.25")
     assert run_both(both, *args) == (
@@ -162,7 +162,7 @@ def test_set_resources_writes_canonical_amounts_and_pods_take_requests_from_limi
     assert json.loads(real[1]) == {"limits": {"cpu": "500m", "memory": "1Gi"},
                                    "requests": {"cpu": "250m"}}
     for wrong in (("-c", "nobody", "--limits=cpu=1"), ("--limits=cpu",), ("--limits=cpu=lots",),
-                  ()):
+                  (), ("--requests=cpu=2",), ("--requests=cpu=2,memory=2Gi",)):
         real, ours = run_both(both, "set", "resources", "deployment", "kubernetes-bootcamp",
                               *wrong)
         assert real == ours and real[0] == 1

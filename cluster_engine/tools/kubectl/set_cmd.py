@@ -14,6 +14,7 @@ from __future__ import annotations
 import fnmatch
 import re
 
+from ...errors import ApiError
 from ...quantities import canonical_quantity
 from .app import KubectlError, connect, implement, namespace_of
 from .cobra import Invocation
@@ -48,8 +49,10 @@ def _write_errors(stderr, errors: list[str]) -> None:
     stderr.write(message + "\n")
 
 
-def _apply(invocation: Invocation, resources: list[str], change, verb: str) -> int:
-    """Run ``change(pod_spec, errors)`` on each object; write back and report the changed ones."""
+def _apply(invocation: Invocation, resources: list[str], change, verb: str, what: str) -> int:
+    """Run ``change(pod_spec, errors)`` on each object; write back and report the changed ones.
+    A write the server refuses is one more error, ``failed to patch <what> update to pod
+    template``, and the other objects are still written."""
     flags = invocation.flags
     output = output_of(invocation)
     selector, select_all = flags.get("selector") or "", bool(flags.get("all"))
@@ -71,7 +74,12 @@ def _apply(invocation: Invocation, resources: list[str], change, verb: str) -> i
             if repr(spec) == before:
                 continue
             if output.dry_run != "client":
-                update(cluster, target.rt, target.obj, output)
+                try:
+                    update(cluster, target.rt, target.obj, output)
+                except ApiError as refused:
+                    errors.append(f"error: failed to patch {what} update to pod template "
+                                  f"{refused.message}")
+                    continue
             report(invocation.stdout, target.rt, target.obj, verb, output)
     invocation.stdout.flush()
     if errors:
@@ -114,7 +122,7 @@ def run_set_image(invocation: Invocation) -> int:
             for container in matched:
                 container["image"] = image
 
-    return _apply(invocation, resources, set_images, "image updated")
+    return _apply(invocation, resources, set_images, "image updated", "image")
 
 
 # -- set env ---------------------------------------------------------------------------------------
@@ -199,7 +207,7 @@ def run_set_env(invocation: Invocation) -> int:
             else:
                 container.pop("env", None)
 
-    return _apply(invocation, resources, set_env, "env updated")
+    return _apply(invocation, resources, set_env, "env updated", "env")
 
 
 # -- set resources ---------------------------------------------------------------------------------
@@ -248,4 +256,5 @@ def run_set_resources(invocation: Invocation) -> int:
                     resources[kind] = dict(sorted({**(resources.get(kind) or {}),
                                                    **amounts}.items()))
 
-    return _apply(invocation, invocation.args, set_resources, "resource requirements updated")
+    return _apply(invocation, invocation.args, set_resources, "resource requirements updated",
+                  "resources")
