@@ -71,11 +71,14 @@ def validate(rt: ResourceType, obj: dict) -> None:
 
 
 def _check_resources(rt: ResourceType, obj: dict) -> None:
-    """No container may request more of a resource than its limit (``ValidateResourceRequirements``);
-    every offending request is listed, as the API server aggregates field errors."""
+    """No container of a Pod or of a Deployment's or ReplicaSet's template may request more of a
+    resource than its limit (``ValidateResourceRequirements``); every offending request is
+    listed, as the API server aggregates field errors."""
     spec, path = obj.get("spec") or {}, "spec"
-    if rt.kind != "Pod":
+    if rt is DEPLOYMENTS or rt is REPLICASETS:
         spec, path = (spec.get("template") or {}).get("spec") or {}, "spec.template.spec"
+    elif rt.kind != "Pod":
+        return
     problems = []
     for field in ("containers", "initContainers"):
         for index, container in enumerate(spec.get(field) or []):
@@ -126,8 +129,7 @@ def admit_create(cluster, rt: ResourceType, obj: dict) -> dict:
     if meta.get("name") and cluster.store.find(rt, meta.get("namespace") if rt.namespaced
                                                else None, meta["name"]):
         raise AlreadyExists(rt.qualified_name, meta["name"])
-    if rt.kind == "Pod" or rt is DEPLOYMENTS or rt is REPLICASETS:
-        _check_resources(rt, obj)
+    _check_resources(rt, obj)
     if rt is DEPLOYMENTS:
         default_deployment(obj)
     if rt is DEPLOYMENTS or rt is REPLICASETS:
@@ -152,8 +154,7 @@ def admit_update(cluster, rt: ResourceType, old: dict, new: dict) -> dict:
         new["status"] = copy.deepcopy(old.get("status", {}))
     if rt.kind == "Pod":
         _check_pod_update(old, new)
-    if rt.kind == "Pod" or rt is DEPLOYMENTS or rt is REPLICASETS:
-        _check_resources(rt, new)
+    _check_resources(rt, new)
     if rt is DEPLOYMENTS:
         default_deployment(new)
     if rt is DEPLOYMENTS or rt is REPLICASETS:
