@@ -49,10 +49,12 @@ def _write_errors(stderr, errors: list[str]) -> None:
     stderr.write(message + "\n")
 
 
-def _apply(invocation: Invocation, resources: list[str], change, verb: str, what: str) -> int:
+def _apply(invocation: Invocation, resources: list[str], change, verb: str, what: str,
+           validate_flags=None) -> int:
     """Run ``change(pod_spec, errors)`` on each object; write back and report the changed ones.
     A write the server refuses is one more error, ``failed to patch <what> update to pod
-    template``, and the other objects are still written."""
+    template``, and the other objects are still written. ``validate_flags()`` runs once the
+    resources are checked and the server reached, where kubectl validates a command's flags."""
     flags = invocation.flags
     output = output_of(invocation)
     selector, select_all = flags.get("selector") or "", bool(flags.get("all"))
@@ -60,6 +62,8 @@ def _apply(invocation: Invocation, resources: list[str], change, verb: str, what
     errors: list[str] = []
     with invocation.ctx.sandbox.transaction() as cluster:
         connect(invocation, cluster)
+        if validate_flags is not None:
+            validate_flags()
         targets = find_targets(cluster, resources, namespace_of(invocation), selector,
                                select_all, errors)
         for target in targets:
@@ -231,17 +235,16 @@ def _resource_list(text: str) -> dict[str, str]:
 
 @implement("set resources")
 def run_set_resources(invocation: Invocation) -> int:
-    """Resources and selectors are checked, and the server reached, before the flags are."""
     flags = invocation.flags
-    check_target_args(invocation.args, flags.get("selector") or "", bool(flags.get("all")))
-    with invocation.ctx.sandbox.transaction() as cluster:
-        connect(invocation, cluster)
-    if not flags.get("limits") and not flags.get("requests"):
-        raise KubectlError("you must specify an update to requests or limits (in the form of "
-                           "--requests/--limits)")
-    wanted = {"limits": _resource_list(flags.get("limits") or ""),
-              "requests": _resource_list(flags.get("requests") or "")}
+    wanted: dict[str, dict[str, str]] = {}
     pattern = flags.get("containers") or "*"
+
+    def read_amounts() -> None:
+        if not flags.get("limits") and not flags.get("requests"):
+            raise KubectlError("you must specify an update to requests or limits (in the form "
+                               "of --requests/--limits)")
+        wanted.update(limits=_resource_list(flags.get("limits") or ""),
+                      requests=_resource_list(flags.get("requests") or ""))
 
     def set_resources(spec: dict, errors: list[str]) -> None:
         containers = [container for container in
@@ -257,4 +260,4 @@ def run_set_resources(invocation: Invocation) -> int:
                                                    **amounts}.items()))
 
     return _apply(invocation, invocation.args, set_resources, "resource requirements updated",
-                  "resources")
+                  "resources", validate_flags=read_amounts)
