@@ -1,5 +1,7 @@
 """The state document, the random generator, timers and transactions: the engine's foundations."""
 
+import uuid
+
 import pytest
 
 from cluster_engine.clock import FakeClock
@@ -37,6 +39,18 @@ def test_the_same_seed_draws_the_same_names_and_a_saved_generator_continues_the_
     resumed = SandboxRandom(first.state)
     assert resumed.token(5) == first.token(5)
     assert all(c in "bcdfghjklmnpqrstvwxz2456789" for c in first.token(50))
+
+
+def test_uuids_are_version_4_with_the_rfc_4122_variant_and_use_two_draws_of_64_bits():
+    generator = SandboxRandom(11)
+    for _ in range(200):
+        before = SandboxRandom(generator.state)
+        value = uuid.UUID(generator.uuid())
+        assert (value.version, value.variant) == (4, uuid.RFC_4122)
+        high, low = before.next_u64(), before.next_u64()
+        random_bits = ~((0xF << 76) | (0x3 << 62)) & ((1 << 128) - 1)
+        assert value.int & random_bits == ((high << 64) | low) & random_bits
+        assert before.state == generator.state
 
 
 def test_advancing_in_one_step_or_many_gives_the_same_state():
