@@ -39,22 +39,25 @@ _NOTHING = Fraction(0)
 
 
 def pod_requests(pod: dict) -> dict[str, Fraction]:
-    """Effective cpu/memory requests: the sum over containers, or the largest init container."""
+    """Effective cpu/memory requests: the sum over containers, or the largest init container.
+    Every pod is counted on each scheduling pass, so zero amounts skip the arithmetic."""
     spec = pod.get("spec", {})
-    if not any((container.get("resources") or {}).get("requests")
-               for key in ("containers", "initContainers") for container in spec.get(key, ())):
-        return {"cpu": _NOTHING, "memory": _NOTHING}
-
-    def of(container: dict, resource: str) -> Fraction:
-        value = ((container.get("resources") or {}).get("requests") or {}).get(resource)
-        return parse_quantity(value) if value is not None else _NOTHING
-
-    result = {}
-    for resource in ("cpu", "memory"):
-        running = sum((of(c, resource) for c in spec.get("containers", [])), Fraction(0))
-        init = max((of(c, resource) for c in spec.get("initContainers", [])), default=Fraction(0))
-        result[resource] = max(running, init)
+    result = {"cpu": _NOTHING, "memory": _NOTHING}
+    for container in spec.get("containers", ()):
+        for resource in ("cpu", "memory"):
+            if amount := _request(container, resource):
+                result[resource] = result[resource] + amount if result[resource] else amount
+    init_containers = spec.get("initContainers")
+    if init_containers:
+        for resource in ("cpu", "memory"):
+            largest = max(_request(container, resource) for container in init_containers)
+            result[resource] = max(result[resource], largest)
     return result
+
+
+def _request(container: dict, resource: str) -> Fraction:
+    value = ((container.get("resources") or {}).get("requests") or {}).get(resource)
+    return parse_quantity(value) if value is not None else _NOTHING
 
 
 def occupies_node(pod: dict) -> bool:
@@ -155,7 +158,8 @@ def node_usages(nodes: list[dict], pods) -> dict[str, dict]:
 def _add_usage(usage: dict, wanted: dict[str, Fraction]) -> None:
     usage["pods"] += 1
     for resource, amount in wanted.items():
-        usage[resource] += amount
+        if amount:
+            usage[resource] += amount
 
 
 def node_fit_failures(pod: dict, node: dict, usage: dict,
