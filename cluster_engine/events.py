@@ -8,6 +8,7 @@ which is what ``kubectl describe`` shows as ``17s (x6 over 98s)``.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from .clock import rfc3339
@@ -52,7 +53,7 @@ def record_event(cluster: "Cluster", involved: dict, reason: str, message: str, 
     source = {"component": component, **({"host": host} if host else {})}
     index = _event_index(cluster)
     identity = (namespace, involved.get("uid"), involved.get("name"), involved.get("fieldPath"),
-                reason, message, _source_key(source), event_type)
+                reason, message, _recorder_key(component, host), event_type)
     existing = index.get(identity)
     repeated = cluster.store.find(EVENTS, namespace, existing) if existing is not None else None
     if existing is not None and (repeated is None or _identity(repeated) != identity):
@@ -60,19 +61,20 @@ def record_event(cluster: "Cluster", involved: dict, reason: str, message: str, 
         index = _event_index(cluster)
         existing = index.get(identity)
         repeated = cluster.store.find(EVENTS, namespace, existing) if existing is not None else None
+    timestamp = rfc3339(at)
     if repeated is not None:
         repeated["count"] = repeated.get("count", 1) + 1
-        repeated["lastTimestamp"] = rfc3339(at)
+        repeated["lastTimestamp"] = timestamp
         return _written(cluster, index, cluster.store.update(EVENTS, repeated, handed_over=True))
     return _written(cluster, index, cluster.store.create(EVENTS, {
         "metadata": {"name": event_name(cluster, involved["name"], at), "namespace": namespace,
-                     "creationTimestamp": rfc3339(at)},
+                     "creationTimestamp": timestamp},
         "involvedObject": dict(involved),
         "reason": reason,
         "message": message,
         "source": source,
-        "firstTimestamp": rfc3339(at),
-        "lastTimestamp": rfc3339(at),
+        "firstTimestamp": timestamp,
+        "lastTimestamp": timestamp,
         "count": 1,
         "type": event_type,
         "eventTime": None,
@@ -89,6 +91,12 @@ def _identity(event: dict) -> tuple:
     return (event["metadata"].get("namespace"), involved.get("uid"), involved.get("name"),
             involved.get("fieldPath"), event.get("reason"), event.get("message"),
             _source_key(event.get("source")), event.get("type"))
+
+
+@lru_cache(maxsize=256)
+def _recorder_key(component: str, host: str | None) -> str:
+    """``_source_key`` of the source ``record_event`` writes for this component and host."""
+    return _source_key({"component": component, **({"host": host} if host else {})})
 
 
 def _source_key(source) -> str:

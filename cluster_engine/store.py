@@ -167,7 +167,8 @@ class ObjectStore:
         obj["apiVersion"], obj["kind"] = rt.api_version, rt.kind
         meta["uid"] = self._rng.uuid()
         meta["resourceVersion"] = self._next_resource_version()
-        meta.setdefault("creationTimestamp", rfc3339(self._now()))
+        if "creationTimestamp" not in meta:
+            meta["creationTimestamp"] = rfc3339(self._now())
         bucket[key] = obj
         self._wrote(rt.qualified_name, True, None, obj)
         return obj if handed_over else clone(obj)
