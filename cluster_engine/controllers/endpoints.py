@@ -196,16 +196,18 @@ def _key(service: dict) -> str:
 @controller
 def reconcile_endpoints(cluster: Cluster) -> None:
     queue = _service_queue(cluster)
-    for key in queue.drain():
-        namespace, name = key.split("/", 1)
-        stored = cluster.store.peek(s.SERVICES, namespace, name)
-        if stored is None or not _manages(stored):
-            continue
-        service = cluster.store.find(s.SERVICES, namespace, name)
-        _sync_endpoints(cluster, service)
-        _sync_slices(cluster, service)
-    watched = tuple(cluster.store.writes.get(rt.qualified_name, 0)
-                    for rt in (s.SERVICES, s.ENDPOINTS, s.ENDPOINT_SLICES))
+    if queue:
+        for key in queue.drain():
+            namespace, name = key.split("/", 1)
+            stored = cluster.store.peek(s.SERVICES, namespace, name)
+            if stored is None or not _manages(stored):
+                continue
+            service = cluster.store.find(s.SERVICES, namespace, name)
+            _sync_endpoints(cluster, service)
+            _sync_slices(cluster, service)
+    writes = cluster.store.writes
+    watched = (writes.get(s.SERVICES.qualified_name, 0), writes.get(s.ENDPOINTS.qualified_name, 0),
+               writes.get(s.ENDPOINT_SLICES.qualified_name, 0))
     if cluster.cache.get("endpoints.orphans-checked") != watched:
         cluster.cache["endpoints.orphans-checked"] = watched
         managed = {(service["metadata"]["namespace"], service["metadata"]["name"])

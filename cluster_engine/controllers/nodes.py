@@ -162,12 +162,26 @@ def _missing_nodes(cluster: Cluster, by_node: dict[str, set[str]]) -> set[str]:
     return cached[1]
 
 
+def _ready_but_tainted(node: dict) -> bool | None:
+    return True if _ready_status(node) == "True" and _unreachable_taints(node) else None
+
+
 @controller
 def run_node_lifecycle(cluster: Cluster) -> None:
     nodes = cluster.state.objects.get(NODES.qualified_name, {})
-    healed = cluster.index(NODES.qualified_name, "nodes.ready-but-tainted", lambda node: True if (
-        _ready_status(node) == "True" and _unreachable_taints(node)) else None).get(True, ())
-    silent = stopped_kubelets(cluster.profile) if healed else set()
+    healed = cluster.index(NODES.qualified_name, "nodes.ready-but-tainted",
+                           _ready_but_tainted).get(True)
+    if healed:
+        _lift_unreachable_taints(cluster, nodes, healed)
+    by_node = pods_by_node(cluster)
+    missing = _missing_nodes(cluster, by_node)
+    if missing:
+        _delete_orphans(cluster, nodes, by_node, missing)
+
+
+def _lift_unreachable_taints(cluster: Cluster, nodes: dict, healed: set[str]) -> None:
+    """Nodes Ready again lose the unreachable taint, and their pods' evictions are called off."""
+    silent = stopped_kubelets(cluster.profile)
     for key in sorted(healed):
         node = nodes.get(key)
         if node is None or node["metadata"]["name"] in silent:
@@ -182,10 +196,13 @@ def run_node_lifecycle(cluster: Cluster) -> None:
             cluster.store.update(NODES, node)
             cluster.timers.cancel(lambda action, args, name=name:
                                   action == _EVICTION_TIMER and args[3] == name)
-    by_node = pods_by_node(cluster)
+
+
+def _delete_orphans(cluster: Cluster, nodes: dict, by_node: dict[str, set[str]],
+                    missing: set[str]) -> None:
+    """Pods bound to a node that no longer exists go at once (the pod GC's orphan sweep)."""
     bucket = cluster.state.objects.get(PODS.qualified_name, {})
-    orphans = [pod for key in sorted(key for node_name in _missing_nodes(cluster, by_node)
-                                     for key in by_node[node_name])
+    orphans = [pod for key in sorted(key for node_name in missing for key in by_node[node_name])
                if (pod := bucket.get(key)) is not None
                and pod["spec"].get("nodeName") and f'/{pod["spec"]["nodeName"]}' not in nodes]
     for pod in orphans:
