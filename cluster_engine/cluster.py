@@ -147,10 +147,13 @@ class Cluster:
         bucket = self.state.objects.get(qualified_name, {})
 
         def put(key: str, obj: dict | None) -> None:
-            old = where.pop(key, None)
-            if old is not None:
-                index[old].discard(key)
             new = value(obj) if obj is not None else None
+            old = where.get(key)
+            if old == new:
+                return
+            if old is not None:
+                del where[key]
+                index[old].discard(key)
             if new is not None:
                 where[key] = new
                 index.setdefault(new, set()).add(key)

@@ -166,6 +166,9 @@ def _service_queue(cluster: Cluster) -> WorkQueue:
             queue.add(_key(service))
 
     everything()
+    managed = cluster.index(s.SERVICES.qualified_name, "endpoints.managed-by-namespace",
+                            lambda service: service["metadata"]["namespace"]
+                            if _manages(service) else None)
 
     def on_write(qualified_name: str, old: dict | None, new: dict | None) -> None:
         meta = (new or old)["metadata"]
@@ -178,9 +181,8 @@ def _service_queue(cluster: Cluster) -> WorkQueue:
                 if service_name:
                     queue.add(f'{meta["namespace"]}/{service_name}')
         elif qualified_name == s.PODS.qualified_name:
-            for service in cluster.store.iter_stored(s.SERVICES, meta.get("namespace")):
-                if _manages(service):
-                    queue.add(_key(service))
+            for key in managed.get(meta.get("namespace"), ()):
+                queue.add(key)  # a stale key is skipped by the sync
         elif qualified_name == s.NODES.qualified_name:
             everything()
 
