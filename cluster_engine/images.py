@@ -16,7 +16,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Callable
 
 from .rng import SandboxRandom
@@ -110,11 +110,12 @@ class ImageInfo:
     response: Callable[[Request], str] | None = None
     request_log: Callable[[Request], list[str]] = lambda request: []
 
-    @property
+    @cached_property
     def name(self) -> ImageName:
+        """Parsed once per image: the kubelet reads it at every step of every container."""
         return parse_image(f"{self.repository}:{self.tag}")
 
-    @property
+    @cached_property
     def digest(self) -> str:
         """A stable digest: the same image has the same ID on every learner's cluster."""
         return "sha256:" + hashlib.sha256(f"{self.repository}:{self.tag}".encode()).hexdigest()
@@ -324,8 +325,10 @@ _ALIASES = {("docker.io/library/busybox", "1.36"): ("docker.io/library/busybox",
 _BY_NAME = {(image.repository, image.tag): image for image in CATALOGUE}
 
 
+@lru_cache(maxsize=1024)
 def lookup(reference: str) -> ImageInfo | None:
-    """The catalogue entry for a reference as written in a pod spec, or None if it does not exist."""
+    """The catalogue entry for a reference as written in a pod spec, or None if it does not exist.
+    Cached, like ``parse_image``: the catalogue never changes."""
     name = parse_image(reference)
     if name is None:
         return None

@@ -25,6 +25,7 @@ of a fresh cluster) are left untouched.
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Container
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable
@@ -34,6 +35,7 @@ from ..clock import parse_rfc3339, rfc3339
 from ..cluster import Cluster, WorkQueue, controller, informer
 from ..events import object_reference, record_event
 from ..resources import resolve
+from ..store import status_copy
 from ..timers import timer_action
 from .nodes import pods_by_node, stopped_kubelets
 
@@ -133,25 +135,38 @@ def _network(cidr: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
     return ipaddress.ip_network(cidr, strict=False)
 
 
-def next_pod_ip(cidr: str, in_use: set[str], last: str | None) -> str | None:
+def next_pod_ip(cidr: str, in_use: Container[str], last: str | None) -> str | None:
     """host-local IPAM: the next free address after the last one handed out, wrapping around.
 
     The first address is the bridge's gateway; the broadcast address is never handed out.
     """
     network = _network(cidr)
-    first = int(network.network_address) + 2
+    last_offset = None if last is None else _address_offset(network, last)
+    free = _next_free_address(network, in_use, last_offset)
+    return free[1] if free is not None else None
+
+
+def _address_offset(network: ipaddress.IPv4Network | ipaddress.IPv6Network, address: str) -> int:
+    return int(ipaddress.ip_address(address)) - int(network.network_address)
+
+
+def _next_free_address(network: ipaddress.IPv4Network | ipaddress.IPv6Network,
+                       in_use: Container[str], last_offset: int | None) -> tuple[int, str] | None:
+    """``next_pod_ip`` with the last address given as its offset into the network, as the
+    kubelet keeps it; returns the free address with its offset."""
+    first = 2
     count = network.num_addresses - 3
     if count <= 0:
         return None
     start = 0
-    if last is not None:
-        position = int(ipaddress.ip_address(last)) - first
-        if 0 <= position < count:
-            start = position + 1
-    for offset in range(count):
-        candidate = str(ipaddress.IPv4Address(first + (start + offset) % count))
+    if last_offset is not None and 0 <= last_offset - first < count:
+        start = last_offset - first + 1
+    base = int(network.network_address)
+    for step in range(count):
+        offset = first + (start + step) % count
+        candidate = str(ipaddress.IPv4Address(base + offset))
         if candidate not in in_use:
-            return candidate
+            return offset, candidate
     return None
 
 
@@ -315,33 +330,28 @@ _STATUS_PATCHES: dict[str, Callable[[Cluster, Facts], None]] = {
 
 
 # -- helpers on the cluster ----------------------------------------------------------------------
-def _pending_timer_actions(cluster: Cluster) -> dict[str, set[str]]:
-    """Pod UID -> actions of its pending kubelet timers, gathered once and then kept current
-    from the timer queue's news."""
+def _pending_timer_actions(cluster: Cluster) -> dict[str, dict[str, int]]:
+    """Pod UID -> its pending kubelet timers counted by action (pods with none left out),
+    gathered once and then kept current from the timer queue's news."""
     pending = cluster.cache.get("kubelet.pending")
     if pending is not None:
         return pending
-    counts: dict[str, dict[str, int]] = {}
     pending = cluster.cache["kubelet.pending"] = {}
 
-    def count(action: str, args: list, step: int) -> None:
+    def on_timer(event: str, action: str, args: list) -> None:
         if not (action.startswith("kubelet.") and len(args) > 2):
             return
         uid = args[2]
-        by_action = counts.setdefault(uid, {})
-        by_action[action] = by_action.get(action, 0) + step
+        by_action = pending.setdefault(uid, {})
+        by_action[action] = by_action.get(action, 0) + (1 if event == "scheduled" else -1)
         if not by_action[action]:
             del by_action[action]
-        if by_action:
-            pending[uid] = set(by_action)
-        else:
-            counts.pop(uid, None)
-            pending.pop(uid, None)
+        if not by_action:
+            del pending[uid]
 
     for timer in cluster.state.timers:
-        count(timer[2], timer[3], 1)
-    cluster.timers.listeners.append(
-        lambda event, action, args: count(action, args, 1 if event == "scheduled" else -1))
+        on_timer("scheduled", timer[2], timer[3])
+    cluster.timers.listeners.append(on_timer)
     return pending
 
 
@@ -350,37 +360,54 @@ def _cancel_timers(cluster: Cluster, uid: str, actions: tuple[str, ...]) -> None
                           and args[2] == uid)
 
 
-def _find_pod(cluster: Cluster, namespace: str, name: str, uid: str) -> dict | None:
-    """The pod, for the kubelet to write its status (its spec is shared: read it only)."""
-    pod = cluster.store.find_for_status(PODS, namespace, name)
+def _stored_pod(cluster: Cluster, namespace: str, name: str, uid: str) -> dict | None:
+    """The stored pod itself, if it is still the one with ``uid``: for reading only."""
+    pod = cluster.store.peek(PODS, namespace, name)
     if pod is None or pod["metadata"].get("uid") != uid:
         return None
     return pod
 
 
-def _node_images(node: dict | None) -> set[str]:
+def _find_pod(cluster: Cluster, namespace: str, name: str, uid: str) -> dict | None:
+    """The pod, for the kubelet to write its status (its spec is shared: read it only)."""
+    pod = _stored_pod(cluster, namespace, name, uid)
+    return status_copy(pod) if pod is not None else None
+
+
+def _container_status(pod: dict, container_name: str) -> dict | None:
+    return next((status for status in pod["status"].get("containerStatuses", [])
+                 if status["name"] == container_name), None)
+
+
+def _node_images(cluster: Cluster, node: dict | None) -> frozenset[str]:
+    """The names of the images on the node. Every container step asks, so the answer is kept
+    per node object: a stored node is replaced on each write, never changed in place."""
     if node is None:
-        return set()
-    return {name for image in node.get("status", {}).get("images", [])
-            for name in image.get("names", [])}
+        return frozenset()
+    known = cluster.cache.setdefault("kubelet.node-images", {})
+    cached = known.get(node["metadata"]["name"])
+    if cached is None or cached[0] is not node:
+        names = frozenset(name for image in node.get("status", {}).get("images", [])
+                          for name in image.get("names", []))
+        cached = known[node["metadata"]["name"]] = (node, names)
+    return cached[1]
 
 
-def image_present(node: dict | None, reference: str) -> bool:
-    image = images.lookup(reference)
-    return image is not None and image.name.familiar in _node_images(node)
+def image_present(cluster: Cluster, node: dict | None, image: images.ImageInfo | None) -> bool:
+    """Whether the image exists and the node has it."""
+    return image is not None and image.name.familiar in _node_images(cluster, node)
 
 
 def _remember_image(cluster: Cluster, node_name: str, image: images.ImageInfo) -> None:
-    if image.name.familiar in _node_images(cluster.store.peek(NODES, None, node_name)):
+    node = cluster.store.peek(NODES, None, node_name)
+    if node is None or image.name.familiar in _node_images(cluster, node):
         return
-    node = cluster.store.find(NODES, None, node_name)
-    if node is None:
-        return
+    node = status_copy(node)
     listed = node["status"].get("images", []) + [{"names": image.node_image_names,
                                                   "sizeBytes": image.size}]
     node["status"]["images"] = sorted(listed, key=lambda entry: -entry["sizeBytes"])[
         :_NODE_IMAGE_LIMIT]
-    cluster.store.update(NODES, node)
+    cluster.store.update(NODES, node, handed_over=True)
 
 
 def _node_ip(node: dict | None) -> str:
@@ -419,6 +446,8 @@ class _AddressesInUse:
 
 
 def _allocate_pod_ip(cluster: Cluster, node: dict) -> str | None:
+    """The node's next pod address; the counter ``ipam/<node>`` keeps the offset of the last
+    one handed out, as host-local IPAM keeps it in a file."""
     cidr = node.get("spec", {}).get("podCIDR")
     if not cidr:
         return None
@@ -426,15 +455,14 @@ def _allocate_pod_ip(cluster: Cluster, node: dict) -> str | None:
     in_use = _AddressesInUse(cluster, node_name)
     counter = f"ipam/{node_name}"
     network = _network(cidr)
-    last = cluster.state.counters.get(counter)
-    if last is None:
-        last_ip = max(in_use.all(), key=lambda ip: ipaddress.ip_address(ip), default=None)
-    else:
-        last_ip = str(network.network_address + last)
-    address = next_pod_ip(cidr, in_use, last_ip)
-    if address is not None:
-        cluster.state.counters[counter] = int(ipaddress.ip_address(address)) - int(
-            network.network_address)
+    last_offset = cluster.state.counters.get(counter)
+    if last_offset is None:
+        last_offset = max((_address_offset(network, address) for address in in_use.all()),
+                          default=None)
+    free = _next_free_address(network, in_use, last_offset)
+    if free is None:
+        return None
+    cluster.state.counters[counter], address = free
     return address
 
 
@@ -445,11 +473,40 @@ def _event(cluster: Cluster, pod: dict, container_name: str | None, kind: str, r
                  event_type=kind, host=pod["spec"].get("nodeName"))
 
 
+def _pod_summary(cluster: Cluster, pod: dict) -> tuple[list[dict], str]:
+    """The conditions and phase the pod's address and container statuses give it now."""
+    return pod_conditions(pod, cluster.now, bool(pod["status"].get("podIP"))), pod_phase(pod)
+
+
 def _refresh_pod_status(cluster: Cluster, pod: dict) -> None:
-    status = pod["status"]
-    sandbox_ready = bool(status.get("podIP"))
-    status["conditions"] = pod_conditions(pod, cluster.now, sandbox_ready)
-    status["phase"] = pod_phase(pod)
+    pod["status"]["conditions"], pod["status"]["phase"] = _pod_summary(cluster, pod)
+
+
+def _pods_written(cluster: Cluster) -> dict[str, dict]:
+    """Pod UID -> the pod as the kubelet last stored it, with conditions and phase refreshed."""
+    return cluster.cache.setdefault("kubelet.written", {})
+
+
+def _write_pod_status(cluster: Cluster, pod: dict, stored: dict | None = None) -> dict:
+    """Store the kubelet's copy of the pod with its conditions and phase refreshed; if the
+    ``stored`` pod it was copied from is given, only when the status differs from that one.
+    Returns the pod as it stands."""
+    _refresh_pod_status(cluster, pod)
+    if stored is not None and pod["status"] == stored["status"]:
+        return pod
+    pod = cluster.store.update(PODS, pod, handed_over=True)
+    _pods_written(cluster)[pod["metadata"]["uid"]] = pod
+    return pod
+
+
+def _summary_current(cluster: Cluster, pod: dict) -> bool:
+    """Whether the stored pod's conditions and phase are what its statuses give. They are if
+    the kubelet stored this very object (a stored pod is replaced on every write, never
+    changed in place); if someone else wrote the pod since, they are recomputed to see."""
+    if _pods_written(cluster).get(pod["metadata"]["uid"]) is pod:
+        return True
+    conditions, phase = _pod_summary(cluster, pod)
+    return conditions == pod["status"].get("conditions") and phase == pod["status"].get("phase")
 
 
 # -- logs ----------------------------------------------------------------------------------------
@@ -544,14 +601,16 @@ def _schedule_container(cluster: Cluster, pod: dict, container: str, stage: str,
 @timer_action(_CONTAINER_TIMER)
 def _container_step(cluster: Cluster, namespace: str, name: str, uid: str, container_name: str,
                     stage_name: str, data: dict) -> None:
+    """Run one stage of the container. The pod is read as stored and copied only for a stage
+    that changes the container's status: most stages only record events and schedule the
+    next one."""
     if not cluster.running:
         return
-    pod = _find_pod(cluster, namespace, name, uid)
+    pod = _stored_pod(cluster, namespace, name, uid)
     if pod is None or pod["metadata"].get("deletionTimestamp"):
         return
     container = next((c for c in pod["spec"]["containers"] if c["name"] == container_name), None)
-    status = next((s for s in pod["status"].get("containerStatuses", [])
-                   if s["name"] == container_name), None)
+    status = _container_status(pod, container_name)
     if container is None or status is None:
         return
     node = cluster.store.peek(NODES, None, pod["spec"]["nodeName"])
@@ -578,20 +637,23 @@ def _container_step(cluster: Cluster, namespace: str, name: str, uid: str, conta
         exited_at = parse_rfc3339(finished) if finished else cluster.now
         data["readyAt"] = max(exited_at + data["backoff"], cluster.now)
 
-    before = cluster.store.peek(PODS, namespace, name)["status"]
-    facts = Facts(pod, container, status, image, image_present(node, container.get("image", "")),
-                  data)
     stage = STAGES[stage_name]
-    words = facts.words()
+    stored = pod
+    if stage.status:
+        pod = status_copy(stored)
+        status = _container_status(pod, container_name)
+    facts = Facts(pod, container, status, image, image_present(cluster, node, image), data)
     if stage.status:
         _STATUS_PATCHES[stage.status](cluster, facts)
-    if stage_name == "started":
-        _start_log(cluster, pod, container_name, image)
-    _refresh_pod_status(cluster, pod)
-    if pod["status"] != before:
-        pod = cluster.store.update(PODS, pod, handed_over=True)
-    for kind, reason, message in stage.events:
-        _event(cluster, pod, container_name, kind, reason, message.format(**words))
+        if stage_name == "started":
+            _start_log(cluster, pod, container_name, image)
+        pod = _write_pod_status(cluster, pod, stored)
+    elif not _summary_current(cluster, pod):
+        pod = _write_pod_status(cluster, status_copy(pod))
+    if stage.events:
+        words = facts.words()
+        for kind, reason, message in stage.events:
+            _event(cluster, pod, container_name, kind, reason, message.format(**words))
     if stage_name == "pulled" and image is not None:
         _remember_image(cluster, pod["spec"]["nodeName"], image)
 
@@ -618,8 +680,7 @@ def _sandbox_ready(cluster: Cluster, namespace: str, name: str, uid: str) -> Non
     address = _node_ip(node) if pod["spec"].get("hostNetwork") else _allocate_pod_ip(cluster, node)
     if address:
         pod["status"].update(podIP=address, podIPs=[{"ip": address}])
-    _refresh_pod_status(cluster, pod)
-    pod = cluster.store.update(PODS, pod, handed_over=True)
+    pod = _write_pod_status(cluster, pod)
     for container in pod["spec"]["containers"]:
         _schedule_container(cluster, pod, container["name"], "prepare", 0.0, {})
 
@@ -650,8 +711,7 @@ def _admit(cluster: Cluster, pod: dict, node: dict) -> None:
     status.update(hostIP=host_ip, hostIPs=[{"ip": host_ip}], startTime=rfc3339(cluster.now),
                   containerStatuses=[_initial_container_status(c)
                                      for c in pod["spec"].get("containers", [])])
-    _refresh_pod_status(cluster, pod)
-    pod = cluster.store.update(PODS, pod, handed_over=True)
+    pod = _write_pod_status(cluster, pod)
     meta = pod["metadata"]
     cluster.timers.schedule(cluster.now + cluster.rng.between(300, 700) / 1000, _SANDBOX_TIMER,
                             meta["namespace"], meta["name"], meta["uid"])
@@ -677,8 +737,7 @@ def restart_node_pods(cluster: Cluster, node_name: str, stopped_at: float) -> No
             container.update(ready=False, started=False, state=_waiting("ContainerCreating"))
         for key in ("podIP", "podIPs"):
             status.pop(key, None)
-        _refresh_pod_status(cluster, pod)
-        pod = cluster.store.update(PODS, pod, handed_over=True)
+        pod = _write_pod_status(cluster, pod)
         meta = pod["metadata"]
         _cancel_timers(cluster, meta["uid"], (_SANDBOX_TIMER, _CONTAINER_TIMER))
         cluster.timers.schedule(cluster.now + cluster.rng.between(300, 700) / 1000,
@@ -788,10 +847,10 @@ def run_pods(cluster: Cluster) -> None:
     silent = stopped_kubelets(cluster.profile)
     queue = _kubelet_queue(cluster)
     nodes = _node_view(cluster, silent, queue)
+    if not queue:
+        return
     bucket = cluster.state.objects.get(PODS.qualified_name, {})
     dirty = [pod for key in queue.drain() if (pod := bucket.get(key)) is not None]
-    if not dirty:
-        return
     work = []
     pending = _pending_timer_actions(cluster)
     for pod in dirty:
@@ -835,7 +894,7 @@ def _settled(pod: dict, status: dict) -> bool:
                               terminated.get("exitCode", 0))
 
 
-def _stalled(pod: dict, pending: dict[str, set[str]]) -> bool:
+def _stalled(pod: dict, pending: dict[str, dict[str, int]]) -> bool:
     """An admitted pod with unfinished containers but no timer to move it (e.g. after a restart)."""
     if pod["status"].get("phase") in ("Succeeded", "Failed"):
         return False
