@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cluster_engine.controllers import scheduler
+from cluster_engine.quantities import parse_quantity
 
 _CPU = st.sampled_from([None, "100m", "250m", "500m", "1", "1500m"])
 _MEMORY = st.sampled_from([None, "64Mi", "256Mi", "1Gi"])
@@ -88,3 +89,18 @@ def test_a_full_node_drops_out_and_the_next_least_loaded_node_takes_the_pod():
     assert placed[4] == ("0/2 nodes are available: 2 Insufficient cpu, 2 Too many pods. "
                          "preemption: 0/2 nodes are available: 2 No preemption victims found "
                          "for incoming pod.")
+
+
+_QUANTITY = st.sampled_from(["0", "1", "2", "1500m", "3912040Ki", "7Gi", "129e6", "0.5", "100m"])
+
+
+@given(allocatable=st.dictionaries(st.sampled_from(["cpu", "memory"]), _QUANTITY),
+       used=st.fixed_dictionaries({"cpu": st.fractions(0, 64), "memory": st.fractions(0, 2**34)}),
+       wanted=st.fixed_dictionaries({"cpu": st.fractions(0, 4), "memory": st.fractions(0, 2**31)}))
+def test_a_nodes_load_is_exactly_the_mean_share_of_its_allocatable_cpu_and_memory(
+        allocatable, used, wanted):
+    node = {"metadata": {"name": "node-0"}, "status": {"allocatable": allocatable}}
+    shares = [(used[resource] + wanted[resource]) / parse_quantity(allocatable[resource])
+              for resource in ("cpu", "memory") if parse_quantity(allocatable.get(resource, "0"))]
+    mean = sum(shares) / len(shares) if shares else 0
+    assert scheduler._load(node, {**used, "pods": 4}, wanted) == (mean, 4, "node-0")
