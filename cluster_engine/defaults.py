@@ -151,8 +151,8 @@ def _add_default_tolerations(spec: dict) -> None:
     spec["tolerations"] = tolerations
 
 
-def default_pod_spec(spec: dict, rng: SandboxRandom) -> dict:
-    """Defaulting and admission for a pod spec, in place; returns the spec."""
+def _default_pod_spec(spec: dict) -> dict:
+    """Defaulting of a pod spec, in place, short of ``admit_pod``'s additions; returns the spec."""
     for key, value in _POD_SPEC_DEFAULTS.items():
         spec.setdefault(key, copy.deepcopy(value))
     if spec.get("priorityClassName") in _PRIORITY_CLASSES:
@@ -165,8 +165,6 @@ def default_pod_spec(spec: dict, rng: SandboxRandom) -> dict:
         _default_requests_to_limits(container)
     for volume in spec.get("volumes", []):
         _default_volume(volume)
-    _add_api_access(spec, rng)
-    _add_default_tolerations(spec)
     return spec
 
 
@@ -194,10 +192,26 @@ def qos_class(spec: dict) -> str:
 
 def default_pod(pod: dict, rng: SandboxRandom) -> dict:
     """A pod as the API server stores it on create, in place; returns the pod."""
+    return admit_pod(default_pod_fields(pod), rng)
+
+
+def default_pod_fields(pod: dict) -> dict:
+    """All of ``default_pod`` but ``admit_pod``, in place; returns the pod. It draws no random
+    number, so a controller creating many pods from one template does this once and admits
+    a copy of the result per pod."""
     pod.setdefault("metadata", {})
-    default_pod_spec(pod.setdefault("spec", {}), rng)
+    _default_pod_spec(pod.setdefault("spec", {}))
     status = pod.get("status") or {}
     status.setdefault("phase", "Pending")
     status.setdefault("qosClass", qos_class(pod["spec"]))
     pod["status"] = status
+    return pod
+
+
+def admit_pod(pod: dict, rng: SandboxRandom) -> dict:
+    """What the ServiceAccount and DefaultTolerationSeconds admission plugins add to a pod
+    ``default_pod_fields`` defaulted, in place: the ``kube-api-access-xxxxx`` volume, named at
+    random, and the not-ready/unreachable tolerations after it. Returns the pod."""
+    _add_api_access(pod["spec"], rng)
+    _add_default_tolerations(pod["spec"])
     return pod

@@ -267,8 +267,10 @@ def is_active(pod: dict) -> bool:
 
 
 def _ready_condition(pod: dict) -> dict | None:
-    return next((condition for condition in pod.get("status", {}).get("conditions", [])
-                 if condition.get("type") == "Ready"), None)
+    for condition in pod.get("status", {}).get("conditions", ()):
+        if condition.get("type") == "Ready":
+            return condition
+    return None
 
 
 def is_ready(pod: dict) -> bool:
@@ -596,8 +598,10 @@ def _round_half_away(value: float) -> int:
 
 # -- deployment status -------------------------------------------------------------------------
 def find_condition(status: dict, kind: str) -> dict | None:
-    return next((condition for condition in status.get("conditions", [])
-                 if condition.get("type") == kind), None)
+    for condition in status.get("conditions", ()):
+        if condition.get("type") == kind:
+            return condition
+    return None
 
 
 def new_condition(kind: str, status: str, reason: str, message: str, now: float) -> dict:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from .. import workloads as w
 from ..cluster import Cluster, WorkQueue, controller, informer
+from ..defaults import admit_pod, default_pod_fields
 from ..errors import AlreadyExists, Conflict, NotFound
 from ..events import object_reference, record_event
 from ..resources import RESOURCE_TYPES
@@ -82,14 +83,26 @@ def _deployment_copy(deployment: dict) -> dict:
 
 
 # -- garbage collector ---------------------------------------------------------------------------
+@dataclass
+class _GarbageQueues:
+    """Per type, the keys of objects whose owners may have gone; and the types whose queues
+    may hold keys (every one that does), so that an idle pass is a single test."""
+
+    by_type: dict[str, WorkQueue]
+    pending: set[str]
+
+    def add(self, qualified_name: str, key: str) -> None:
+        self.by_type[qualified_name].add(key)
+        self.pending.add(qualified_name)
+
+
 @informer
-def _gc_queues(cluster: Cluster) -> dict[str, WorkQueue]:
-    """Per type, the keys of objects whose owners may have gone: those written with new owner
-    references, and the dependents of anything created or deleted (looked up by owner uid)."""
+def _gc_queues(cluster: Cluster) -> _GarbageQueues:
+    """The garbage collector's queues, fed with the objects written with new owner references
+    and the dependents of anything created or deleted (looked up by owner uid)."""
     queues = cluster.cache.get("gc.queues")
     if queues is not None:
         return queues
-    queues = cluster.cache["gc.queues"] = {}
     dependents: dict[str, set[tuple[str, str]]] = {}
 
     def track(qualified_name: str, obj: dict) -> str:
@@ -98,24 +111,23 @@ def _gc_queues(cluster: Cluster) -> dict[str, WorkQueue]:
             dependents.setdefault(ref.get("uid"), set()).add((qualified_name, key))
         return key
 
-    for rt in RESOURCE_TYPES:
-        if rt.qualified_name not in _GC_SKIPPED:
-            queues[rt.qualified_name] = WorkQueue(
-                track(rt.qualified_name, obj) for obj in cluster.store.iter_stored(rt)
-                if obj["metadata"].get("ownerReferences"))
+    by_type = {rt.qualified_name: WorkQueue(
+                   track(rt.qualified_name, obj) for obj in cluster.store.iter_stored(rt)
+                   if obj["metadata"].get("ownerReferences"))
+               for rt in RESOURCE_TYPES if rt.qualified_name not in _GC_SKIPPED}
+    queues = cluster.cache["gc.queues"] = _GarbageQueues(
+        by_type, {qualified_name for qualified_name, queue in by_type.items() if queue})
 
     def on_write(qualified_name: str, old: dict | None, new: dict | None) -> None:
-        queue = queues.get(qualified_name)
         references = new["metadata"].get("ownerReferences") if new is not None else None
-        if queue is not None and references and (
-                old is None or old["metadata"].get("ownerReferences") != references):
-            queue.add(track(qualified_name, new))
+        if references and (old is None or old["metadata"].get("ownerReferences") != references):
+            queues.add(qualified_name, track(qualified_name, new))
         if old is None or new is None:
             uid = (new or old)["metadata"].get("uid")
             for dependent_type, key in dependents.get(uid, ()):
-                queues[dependent_type].add(key)
+                queues.add(dependent_type, key)
 
-    cluster.store.watch(on_write, *queues)
+    cluster.store.watch(on_write, *by_type)
     return queues
 
 
@@ -127,7 +139,7 @@ def _store_key(obj: dict) -> str:
 def collect_garbage(cluster: Cluster) -> None:
     """Delete what lost all its owners; drop references to owners that are gone."""
     queues = _gc_queues(cluster)
-    if not any(queues.values()):
+    if not queues.pending:
         return
     exists = w.owner_exists_in(cluster.state.objects)
     for rt in RESOURCE_TYPES:
@@ -135,7 +147,7 @@ def collect_garbage(cluster: Cluster) -> None:
             continue
         bucket = cluster.state.objects.get(rt.qualified_name, {})
         orphaned, trimmed = [], []
-        for key in queues[rt.qualified_name].drain():
+        for key in queues.by_type[rt.qualified_name].drain():
             obj = bucket.get(key)
             if obj is None or not obj["metadata"].get("ownerReferences"):
                 continue
@@ -155,6 +167,8 @@ def collect_garbage(cluster: Cluster) -> None:
             obj = clone(obj)
             obj["metadata"]["ownerReferences"] = present
             _write(cluster, rt, obj)
+    queues.pending = {qualified_name for qualified_name in queues.pending
+                      if queues.by_type[qualified_name]}
 
 
 # -- claiming (adoption and release) -------------------------------------------------------------
@@ -230,19 +244,20 @@ def _replica_set_queue(cluster: Cluster) -> WorkQueue:
                 if before == after:
                     return
                 readiness_only = before[:-1] == after[:-1]
-            for pod in (old, new):
-                if pod is None:
-                    continue
-                ref = w.controller_ref(pod)
-                for rs in cluster.store.iter_stored(REPLICASETS, pod["metadata"].get("namespace")):
-                    if ref is None or ref.get("uid") == rs["metadata"]["uid"]:
-                        members = memberships.get(rs["metadata"]["uid"])
-                        if members is not None:
-                            members.changed.add(_store_key(pod))
-                        if readiness_only and ref is not None:
-                            _sync_status_on_tick(rs)
-                        else:
-                            queue.add(_store_key(rs))
+            refs = [w.controller_ref(pod) for pod in (old, new) if pod is not None]
+            orphaned = None in refs
+            owners = {ref.get("uid") for ref in refs if ref is not None}
+            pod = new or old
+            key = _store_key(pod)
+            for rs in cluster.store.iter_stored(REPLICASETS, pod["metadata"].get("namespace")):
+                if orphaned or rs["metadata"]["uid"] in owners:
+                    members = memberships.get(rs["metadata"]["uid"])
+                    if members is not None:
+                        members.changed.add(key)
+                    if readiness_only and not orphaned:
+                        _sync_status_on_tick(rs)
+                    else:
+                        queue.add(_store_key(rs))
 
     def _sync_status_on_tick(rs: dict) -> None:
         key = _store_key(rs)
@@ -275,14 +290,21 @@ def _claim_facts(pod: dict) -> tuple:
 @controller
 def reconcile_replica_sets(cluster: Cluster) -> None:
     queue = _replica_set_queue(cluster)
-    for rs in cluster.store.iter_stored(REPLICASETS):
-        if rs["spec"].get("minReadySeconds"):
-            queue.add(_store_key(rs))
+    for key in _waiting_for_availability(cluster):
+        queue.add(key)
     for key in queue.drain():
         namespace, name = key.split("/", 1)
         rs = cluster.store.find_for_status(REPLICASETS, namespace, name)
         if rs is not None:
             _sync_replica_set(cluster, rs, queue)
+
+
+def _waiting_for_availability(cluster: Cluster) -> set[str]:
+    """Store keys of the ReplicaSets with ``minReadySeconds``, whose pods become available as
+    time passes rather than on a write: they are synced every time."""
+    return cluster.index(REPLICASETS.qualified_name, "replicasets.min-ready-seconds",
+                         lambda rs: True if rs["spec"].get("minReadySeconds") else None
+                         ).get(True, set())
 
 
 @dataclass
@@ -334,14 +356,15 @@ def _absorb_changes(cluster: Cluster, rs: dict, members: _Membership) -> None:
     """Claim (adopt, release) the changed pods, in store order, and update their rows."""
     bucket = cluster.state.objects.get(PODS.qualified_name, {})
     changed, members.changed = members.changed, set()
+    candidates = []
     for key in sorted(changed):
         members.put(key, None)
         pod = bucket.get(key)
-        if pod is None or pod.get("status", {}).get("phase") in ("Succeeded", "Failed"):
-            continue
-        for claimed in _claim(cluster, rs, PODS, [pod]):
-            if w.is_active(claimed):
-                members.put(key, w.pod_status_facts(rs, claimed, cluster.now))
+        if pod is not None and pod.get("status", {}).get("phase") not in ("Succeeded", "Failed"):
+            candidates.append(pod)
+    for claimed in _claim(cluster, rs, PODS, candidates):
+        if w.is_active(claimed):
+            members.put(_store_key(claimed), w.pod_status_facts(rs, claimed, cluster.now))
 
 
 def _sync_replica_set(cluster: Cluster, rs: dict, queue: WorkQueue | None = None) -> None:
@@ -396,14 +419,16 @@ def _write_replica_set_status(cluster: Cluster, rs: dict, status: dict,
 
 
 def _create_pods(cluster: Cluster, rs: dict, count: int) -> list[dict]:
-    from ..defaults import default_pod
-
+    """Pods of one template are defaulted alike but for what admission adds (a randomly named
+    volume): the template's pod is defaulted once, and a copy of it admitted per pod."""
+    defaulted = default_pod_fields(w.pod_for(rs))
+    involved = object_reference(rs)
     created = []
     for _ in range(count):
-        pod = default_pod(w.pod_for(rs), cluster.rng)
-        pod = cluster.store.create(PODS, pod, handed_over=True)
+        pod = cluster.store.create(PODS, admit_pod(clone(defaulted), cluster.rng),
+                                   handed_over=True)
         created.append(pod)
-        record_event(cluster, object_reference(rs), "SuccessfulCreate",
+        record_event(cluster, involved, "SuccessfulCreate",
                      f'Created pod: {pod["metadata"]["name"]}', REPLICASET_CONTROLLER)
     return created
 
@@ -439,15 +464,19 @@ def _deployment_queue(cluster: Cluster) -> WorkQueue:
         return queue
     queue = cluster.cache["deployment.queue"] = WorkQueue(
         _store_key(d) for d in cluster.store.iter_stored(DEPLOYMENTS))
+    recreating = cluster.index(DEPLOYMENTS.qualified_name, "deployments.recreate-by-namespace",
+                               lambda d: None if w.is_rolling(d) else d["metadata"]["namespace"])
 
     def on_write(qualified_name: str, old: dict | None, new: dict | None) -> None:
         obj = new or old
         if qualified_name == DEPLOYMENTS.qualified_name:
             queue.add(_store_key(obj))
-        elif qualified_name in (REPLICASETS.qualified_name, PODS.qualified_name):
+        elif qualified_name == REPLICASETS.qualified_name:
             for d in cluster.store.iter_stored(DEPLOYMENTS, obj["metadata"].get("namespace")):
-                if qualified_name == REPLICASETS.qualified_name or not w.is_rolling(d):
-                    queue.add(_store_key(d))
+                queue.add(_store_key(d))
+        else:
+            for key in recreating.get(obj["metadata"].get("namespace"), ()):
+                queue.add(key)
 
     def on_timer(event: str, action: str, args: list) -> None:
         if event == "fired" and action == RECHECK and args[0] == "Deployment":
@@ -482,7 +511,7 @@ def reconcile_deployments(cluster: Cluster) -> None:
         namespace, name = key.split("/", 1)
         deployment = cluster.store.peek(DEPLOYMENTS, namespace, name)
         if deployment is not None:
-            _DeploymentSync(cluster, _deployment_copy(deployment)).run()
+            _DeploymentSync(cluster, queue, _deployment_copy(deployment)).run()
 
 
 class _DeploymentSync:
@@ -491,10 +520,13 @@ class _DeploymentSync:
     ``deployment`` is a ``_deployment_copy``; each write hands it to the store and goes on
     with a fresh copy of what was stored."""
 
-    def __init__(self, cluster: Cluster, deployment: dict):
+    def __init__(self, cluster: Cluster, queue: WorkQueue, deployment: dict):
         self.cluster = cluster
+        self.queue = queue
         self.d = deployment
         self.namespace = deployment["metadata"]["namespace"]
+        #: ``_new_and_old``'s answer, once the new ReplicaSet it found needed no write.
+        self._found: tuple[dict, list[dict]] | None = None
 
     @property
     def now(self) -> float:
@@ -534,10 +566,23 @@ class _DeploymentSync:
         return True
 
     def _write_status(self, status: dict) -> bool:
+        """The sync's last write. The store listener queues the deployment again for it, as an
+        informer would; but when nothing else queued it during this sync (its own other writes
+        included), syncing again would find nothing to do, so that is undone. Unless the write
+        changes whether the rollout reads as complete: cleaning up old ReplicaSets reads the
+        status as stored, as the Go controller reads its informer's copy."""
         if status == self.d.get("status"):
             return True
+        key = _store_key(self.d)
+        queued_already = key in self.queue
+        completion_changed = (w.deployment_complete(self.d, status)
+                              != w.deployment_complete(self.d, self.d.get("status", {})))
         self.d["status"] = status
-        return self._update_deployment()
+        if not self._update_deployment():
+            return False
+        if not (queued_already or completion_changed):
+            self.queue.discard(key)
+        return True
 
     def _event(self, message: str) -> None:
         record_event(self.cluster, object_reference(self.d), "ScalingReplicaSet", message,
@@ -570,7 +615,11 @@ class _DeploymentSync:
 
     # -- revisions and the new ReplicaSet ------------------------------------------------------
     def _new_and_old(self, create: bool) -> tuple[dict | None, list[dict]]:
-        """``getAllReplicaSetsAndSyncRevision``."""
+        """``getAllReplicaSetsAndSyncRevision``. A sync asks more than once (whether it is a
+        scaling event, then for its step); once the new ReplicaSet it found needed no write,
+        asking again of the same list would give the same answer, so that answer is kept."""
+        if self._found is not None:
+            return self._found
         template = self.d["spec"]["template"]
         matching = sorted((rs for rs in self.rs_list
                            if w.equal_ignoring_hash(rs["spec"]["template"], template)),
@@ -579,7 +628,10 @@ class _DeploymentSync:
         old_rss = [rs for rs in self.rs_list if rs is not new_rs]
         new_revision = max((w.revision_of(rs) for rs in old_rss), default=0) + 1
         if new_rs is not None:
-            return self._sync_existing(new_rs, new_revision), old_rss
+            synced = self._sync_existing(new_rs, new_revision)
+            if synced is new_rs:
+                self._found = (new_rs, old_rss)
+            return synced, old_rss
         if not create:
             return None, old_rss
         return self._create_new(old_rss, new_revision), old_rss

@@ -582,3 +582,25 @@ def test_workloads_converge_cascade_and_survive_a_save_and_load(replicas, operat
     w.delete_with_dependents(cluster, w.DEPLOYMENTS, "default", NAME)
     settle(cluster, clock, 60)
     assert replica_sets(cluster) == [] and pods(cluster, active_only=False) == []
+
+
+def test_old_replica_sets_beyond_the_history_limit_go_as_soon_as_the_rollout_completes():
+    cluster, clock = started()
+    create_deployment(cluster, revisionHistoryLimit=0)
+    settle(cluster, clock)
+    set_image(cluster, V2)
+    settle(cluster, clock, 120)
+    assert [w.revision_of(rs) for rs in replica_sets(cluster)] == [2]
+
+
+def test_with_min_ready_seconds_ready_pods_count_as_available_only_once_that_time_has_passed():
+    cluster, clock = started()
+    create_deployment(cluster, replicas=2, minReadySeconds=10)
+    settle(cluster, clock, 5)
+    [rs] = replica_sets(cluster)
+    assert (rs["status"].get("readyReplicas"), rs["status"].get("availableReplicas", 0)) == (2, 0)
+    assert deployment(cluster)["status"].get("availableReplicas", 0) == 0
+    settle(cluster, clock, 10)
+    [rs] = replica_sets(cluster)
+    assert (rs["status"].get("readyReplicas"), rs["status"].get("availableReplicas")) == (2, 2)
+    assert deployment(cluster)["status"]["availableReplicas"] == 2
