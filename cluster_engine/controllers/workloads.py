@@ -511,7 +511,16 @@ def reconcile_deployments(cluster: Cluster) -> None:
         namespace, name = key.split("/", 1)
         deployment = cluster.store.peek(DEPLOYMENTS, namespace, name)
         if deployment is not None:
-            _DeploymentSync(cluster, queue, _deployment_copy(deployment)).run()
+            try:
+                _DeploymentSync(cluster, queue, _deployment_copy(deployment)).run()
+            except _StaleReplicaSet:
+                queue.add(key)
+
+
+class _StaleReplicaSet(Exception):
+    """A sync's write to a ReplicaSet it listed met a Conflict: the sync stops there and the
+    deployment is synced again from fresh lists, as the Go controller returns the error and
+    requeues (it must not go on deciding from what it knows is out of date)."""
 
 
 class _DeploymentSync:
@@ -645,7 +654,9 @@ class _DeploymentSync:
             candidate["spec"]["minReadySeconds"] = min_ready
             changed = True
         if changed:
-            new_rs = _write_spec(self.cluster, REPLICASETS, candidate) or new_rs
+            new_rs = _write_spec(self.cluster, REPLICASETS, candidate)
+            if new_rs is None:
+                raise _StaleReplicaSet(candidate["metadata"]["name"])
         deployment_changed = self._set_revision(new_rs)
         if w.has_progress_deadline(self.d) and w.find_condition(self.d.get("status", {}),
                                                                 "Progressing") is None:

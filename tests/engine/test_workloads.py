@@ -604,3 +604,17 @@ def test_with_min_ready_seconds_ready_pods_count_as_available_only_once_that_tim
     [rs] = replica_sets(cluster)
     assert (rs["status"].get("readyReplicas"), rs["status"].get("availableReplicas")) == (2, 2)
     assert deployment(cluster)["status"]["availableReplicas"] == 2
+
+
+def test_rolling_back_to_an_existing_replica_set_never_writes_an_older_revision_on_the_deployment():
+    cluster, clock = started()
+    create_deployment(cluster)
+    settle(cluster, clock)
+    set_image(cluster, V2)
+    settle(cluster, clock)
+    written = []
+    cluster.store.watch(lambda _type, _old, new: new and written.append(
+        int(new["metadata"]["annotations"][w.REVISION])), w.DEPLOYMENTS.qualified_name)
+    set_image(cluster, V1)
+    settle(cluster, clock)
+    assert written and written == sorted(written) and written[-1] == 3
