@@ -154,18 +154,16 @@ def _remove_orphans(cluster: Cluster, managed: set[tuple[str, str]]) -> None:
 
 @informer
 def _service_queue(cluster: Cluster) -> WorkQueue:
-    """Services to sync: those written, those whose Endpoints or slices were written, all with
-    a selector in a namespace whose pods were written, and all of them when a node was written."""
+    """Services to sync: those written, those whose Endpoints or slices were written, and all
+    with a selector in a namespace whose pods were written. (Nodes are not watched: what the
+    endpoints say of a node, its name, comes from the pod.)"""
     queue = cluster.cache.get("endpoints.queue")
     if queue is not None:
         return queue
     queue = cluster.cache["endpoints.queue"] = WorkQueue()
 
-    def everything() -> None:
-        for service in cluster.store.iter_stored(s.SERVICES):
-            queue.add(_key(service))
-
-    everything()
+    for service in cluster.store.iter_stored(s.SERVICES):
+        queue.add(_key(service))
     managed = cluster.index(s.SERVICES.qualified_name, "endpoints.managed-by-namespace",
                             lambda service: service["metadata"]["namespace"]
                             if _manages(service) else None)
@@ -183,11 +181,9 @@ def _service_queue(cluster: Cluster) -> WorkQueue:
         elif qualified_name == s.PODS.qualified_name:
             for key in managed.get(meta.get("namespace"), ()):
                 queue.add(key)  # a stale key is skipped by the sync
-        elif qualified_name == s.NODES.qualified_name:
-            everything()
 
     cluster.store.watch(on_write, *(rt.qualified_name for rt in (
-        s.SERVICES, s.ENDPOINTS, s.ENDPOINT_SLICES, s.PODS, s.NODES)))
+        s.SERVICES, s.ENDPOINTS, s.ENDPOINT_SLICES, s.PODS)))
     return queue
 
 
