@@ -31,26 +31,28 @@ _REFERENCE = re.compile(r"^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+)?"
 
 @dataclass(frozen=True)
 class ImageName:
-    """An image reference split the way Docker normalises it."""
+    """An image reference split the way Docker normalises it. The names derived from it are
+    formed once: ``parse_image`` hands out one object per reference, and the kubelet asks for
+    them at every step of every container."""
 
     registry: str
     path: str
     tag: str
     digest: str | None = None
 
-    @property
+    @cached_property
     def repository(self) -> str:
         """``docker.io/library/nginx``: the canonical repository."""
         return f"{self.registry}/{self.path}"
 
-    @property
+    @cached_property
     def familiar_repository(self) -> str:
         """``nginx``, ``jocatalin/kubernetes-bootcamp``: how Docker prints a Hub repository."""
         if self.registry != DOCKER_HUB:
             return self.repository
         return self.path.removeprefix("library/")
 
-    @property
+    @cached_property
     def familiar(self) -> str:
         """``nginx:latest``: the name Docker reports in ``containerStatuses[].image``."""
         if self.digest and not self.tag:
@@ -120,7 +122,7 @@ class ImageInfo:
         """A stable digest: the same image has the same ID on every learner's cluster."""
         return "sha256:" + hashlib.sha256(f"{self.repository}:{self.tag}".encode()).hexdigest()
 
-    @property
+    @cached_property
     def image_id(self) -> str:
         """``containerStatuses[].imageID`` under the Docker runtime."""
         return f"docker-pullable://{self.name.familiar_repository}@{self.digest}"

@@ -102,37 +102,38 @@ def pod_phase(pod: dict) -> str:
 
 def pod_conditions(pod: dict, now: float, sandbox_ready: bool) -> list[dict]:
     """The five pod conditions of a 1.32 kubelet, keeping transition times that did not change."""
-    previous = {c["type"]: c for c in pod.get("status", {}).get("conditions", [])}
-    statuses = pod.get("status", {}).get("containerStatuses", [])
-    unready = [s["name"] for s in statuses if not s.get("ready")]
-
-    def condition(kind: str, ok: bool, reason: str | None = None, message: str | None = None):
-        status = "True" if ok else "False"
+    status = pod.get("status", {})
+    previous = {c["type"]: c for c in status.get("conditions", [])}
+    unready = [s["name"] for s in status.get("containerStatuses", []) if not s.get("ready")]
+    stamp = rfc3339(now)
+    not_ready = {"reason": "ContainersNotReady",
+                 "message": f"containers with unready status: [{' '.join(unready)}]"}
+    conditions = []
+    for kind, ok, failure in (("PodReadyToStartContainers", sandbox_ready, None),
+                              ("Initialized", True, None),
+                              ("Ready", not unready, not_ready),
+                              ("ContainersReady", not unready, not_ready)):
+        value = "True" if ok else "False"
         old = previous.get(kind)
-        fresh = {"type": kind, "status": status, "lastProbeTime": None,
-                 "lastTransitionTime": rfc3339(now)}
-        if old is not None and old.get("status") == status:
-            fresh["lastTransitionTime"] = old["lastTransitionTime"]
-        if not ok and reason:
-            fresh.update(reason=reason, message=message)
-        return fresh
-
-    not_ready = f"containers with unready status: [{' '.join(unready)}]"
-    scheduled = previous.get("PodScheduled") or {"type": "PodScheduled", "status": "True",
-                                                 "lastProbeTime": None,
-                                                 "lastTransitionTime": rfc3339(now)}
-    return [
-        condition("PodReadyToStartContainers", sandbox_ready),
-        condition("Initialized", True),
-        condition("Ready", not unready, "ContainersNotReady", not_ready),
-        condition("ContainersReady", not unready, "ContainersNotReady", not_ready),
-        scheduled,
-    ]
+        unchanged = old is not None and old.get("status") == value
+        condition = {"type": kind, "status": value, "lastProbeTime": None,
+                     "lastTransitionTime": old["lastTransitionTime"] if unchanged else stamp}
+        if not ok and failure:
+            condition.update(failure)
+        conditions.append(condition)
+    conditions.append(previous.get("PodScheduled") or {
+        "type": "PodScheduled", "status": "True", "lastProbeTime": None,
+        "lastTransitionTime": stamp})
+    return conditions
 
 
 @lru_cache(maxsize=256)
-def _network(cidr: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
-    return ipaddress.ip_network(cidr, strict=False)
+def _address_pool(cidr: str) -> tuple[int, int]:
+    """The network's own address as a number, and how many addresses IPAM hands out (all but
+    the network address, the bridge's gateway and the broadcast address). Every pod's address
+    is drawn from its node's pool."""
+    network = ipaddress.ip_network(cidr, strict=False)
+    return int(network.network_address), network.num_addresses - 3
 
 
 def next_pod_ip(cidr: str, in_use: Container[str], last: str | None) -> str | None:
@@ -140,28 +141,26 @@ def next_pod_ip(cidr: str, in_use: Container[str], last: str | None) -> str | No
 
     The first address is the bridge's gateway; the broadcast address is never handed out.
     """
-    network = _network(cidr)
-    last_offset = None if last is None else _address_offset(network, last)
-    free = _next_free_address(network, in_use, last_offset)
+    last_offset = None if last is None else _address_offset(cidr, last)
+    free = _next_free_address(cidr, in_use, last_offset)
     return free[1] if free is not None else None
 
 
-def _address_offset(network: ipaddress.IPv4Network | ipaddress.IPv6Network, address: str) -> int:
-    return int(ipaddress.ip_address(address)) - int(network.network_address)
+def _address_offset(cidr: str, address: str) -> int:
+    return int(ipaddress.ip_address(address)) - _address_pool(cidr)[0]
 
 
-def _next_free_address(network: ipaddress.IPv4Network | ipaddress.IPv6Network,
-                       in_use: Container[str], last_offset: int | None) -> tuple[int, str] | None:
+def _next_free_address(cidr: str, in_use: Container[str],
+                       last_offset: int | None) -> tuple[int, str] | None:
     """``next_pod_ip`` with the last address given as its offset into the network, as the
     kubelet keeps it; returns the free address with its offset."""
-    first = 2
-    count = network.num_addresses - 3
+    base, count = _address_pool(cidr)
     if count <= 0:
         return None
+    first = 2
     start = 0
     if last_offset is not None and 0 <= last_offset - first < count:
         start = last_offset - first + 1
-    base = int(network.network_address)
     for step in range(count):
         offset = first + (start + step) % count
         candidate = str(ipaddress.IPv4Address(base + offset))
@@ -171,9 +170,10 @@ def _next_free_address(network: ipaddress.IPv4Network | ipaddress.IPv6Network,
 
 
 # -- the lifecycle table -------------------------------------------------------------------------
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Facts:
-    """What a stage's messages and decisions may refer to."""
+    """What a stage's messages and decisions may refer to. Built at every container step, so
+    not frozen: a frozen dataclass sets each field through ``object.__setattr__``."""
 
     pod: dict
     container: dict
@@ -330,31 +330,6 @@ _STATUS_PATCHES: dict[str, Callable[[Cluster, Facts], None]] = {
 
 
 # -- helpers on the cluster ----------------------------------------------------------------------
-def _pending_timer_actions(cluster: Cluster) -> dict[str, dict[str, int]]:
-    """Pod UID -> its pending kubelet timers counted by action (pods with none left out),
-    gathered once and then kept current from the timer queue's news."""
-    pending = cluster.cache.get("kubelet.pending")
-    if pending is not None:
-        return pending
-    pending = cluster.cache["kubelet.pending"] = {}
-
-    def on_timer(event: str, action: str, args: list) -> None:
-        if not (action.startswith("kubelet.") and len(args) > 2):
-            return
-        uid = args[2]
-        by_action = pending.setdefault(uid, {})
-        by_action[action] = by_action.get(action, 0) + (1 if event == "scheduled" else -1)
-        if not by_action[action]:
-            del by_action[action]
-        if not by_action:
-            del pending[uid]
-
-    for timer in cluster.state.timers:
-        on_timer("scheduled", timer[2], timer[3])
-    cluster.timers.listeners.append(on_timer)
-    return pending
-
-
 def _cancel_timers(cluster: Cluster, uid: str, actions: tuple[str, ...]) -> None:
     cluster.timers.cancel(lambda action, args: action in actions and len(args) > 2
                           and args[2] == uid)
@@ -374,9 +349,12 @@ def _find_pod(cluster: Cluster, namespace: str, name: str, uid: str) -> dict | N
     return status_copy(pod) if pod is not None else None
 
 
-def _container_status(pod: dict, container_name: str) -> dict | None:
-    return next((status for status in pod["status"].get("containerStatuses", [])
-                 if status["name"] == container_name), None)
+def _by_name(entries: list[dict], name: str) -> dict | None:
+    """The container (or container status) called ``name``."""
+    for entry in entries:
+        if entry["name"] == name:
+            return entry
+    return None
 
 
 def _node_images(cluster: Cluster, node: dict | None) -> frozenset[str]:
@@ -427,7 +405,7 @@ class _AddressesInUse:
         self._bucket = cluster.state.objects.get(PODS.qualified_name, {})
         self._by_address = cluster.index(PODS.qualified_name, "pods.by-address",
                                          lambda pod: pod.get("status", {}).get("podIP"))
-        self._on_node = pods_by_node(cluster).get(node_name, ())
+        self._cluster = cluster
 
     def _holds(self, pod: dict | None, address: str) -> bool:
         return (pod is not None and pod["spec"].get("nodeName") == self._node_name
@@ -439,7 +417,8 @@ class _AddressesInUse:
                    for key in self._by_address.get(address, ()))
 
     def all(self) -> set[str]:
-        return {address for key in self._on_node
+        """Every address taken on the node (read only when the node's counter is missing)."""
+        return {address for key in pods_by_node(self._cluster).get(self._node_name, ())
                 if (pod := self._bucket.get(key)) is not None
                 and (address := pod.get("status", {}).get("podIP"))
                 and self._holds(pod, address)}
@@ -454,12 +433,11 @@ def _allocate_pod_ip(cluster: Cluster, node: dict) -> str | None:
     node_name = node["metadata"]["name"]
     in_use = _AddressesInUse(cluster, node_name)
     counter = f"ipam/{node_name}"
-    network = _network(cidr)
     last_offset = cluster.state.counters.get(counter)
     if last_offset is None:
-        last_offset = max((_address_offset(network, address) for address in in_use.all()),
+        last_offset = max((_address_offset(cidr, address) for address in in_use.all()),
                           default=None)
-    free = _next_free_address(network, in_use, last_offset)
+    free = _next_free_address(cidr, in_use, last_offset)
     if free is None:
         return None
     cluster.state.counters[counter], address = free
@@ -609,8 +587,8 @@ def _container_step(cluster: Cluster, namespace: str, name: str, uid: str, conta
     pod = _stored_pod(cluster, namespace, name, uid)
     if pod is None or pod["metadata"].get("deletionTimestamp"):
         return
-    container = next((c for c in pod["spec"]["containers"] if c["name"] == container_name), None)
-    status = _container_status(pod, container_name)
+    container = _by_name(pod["spec"]["containers"], container_name)
+    status = _by_name(pod["status"].get("containerStatuses", []), container_name)
     if container is None or status is None:
         return
     node = cluster.store.peek(NODES, None, pod["spec"]["nodeName"])
@@ -641,7 +619,7 @@ def _container_step(cluster: Cluster, namespace: str, name: str, uid: str, conta
     stored = pod
     if stage.status:
         pod = status_copy(stored)
-        status = _container_status(pod, container_name)
+        status = _by_name(pod["status"]["containerStatuses"], container_name)
     facts = Facts(pod, container, status, image, image_present(cluster, node, image), data)
     if stage.status:
         _STATUS_PATCHES[stage.status](cluster, facts)
@@ -653,7 +631,7 @@ def _container_step(cluster: Cluster, namespace: str, name: str, uid: str, conta
     if stage.events:
         words = facts.words()
         for kind, reason, message in stage.events:
-            _event(cluster, pod, container_name, kind, reason, message.format(**words))
+            _event(cluster, pod, container_name, kind, reason, message.format_map(words))
     if stage_name == "pulled" and image is not None:
         _remember_image(cluster, pod["spec"]["nodeName"], image)
 
@@ -662,11 +640,7 @@ def _container_step(cluster: Cluster, namespace: str, name: str, uid: str, conta
         data.pop("took", None)
     delay = _delay(cluster, delay_kind, facts, data)
     if next_stage is not None and delay is not None:
-        _schedule_container(cluster, pod, container_name, next_stage, delay,
-                            {k: v for k, v in data.items() if k in ("failures", "error", "backoff",
-                                                                     "readyAt", "took",
-                                                                     "pullStarted",
-                                                                     "configError")})
+        _schedule_container(cluster, pod, container_name, next_stage, delay, data)
 
 
 @timer_action(_SANDBOX_TIMER)
@@ -761,7 +735,8 @@ def stops_on_sigterm(container: dict) -> bool:
 
 
 def _stop_containers(cluster: Cluster, pod: dict) -> None:
-    """A deleted pod held by finalizers stays, with its containers stopped and a final phase."""
+    """A deleted pod held by finalizers stays, with its containers stopped and a final phase.
+    ``pod`` is the caller's own copy, handed over to the store."""
     for status in pod["status"].get("containerStatuses", []):
         state = status.get("state", {})
         if "terminated" in state:
@@ -775,7 +750,7 @@ def _stop_containers(cluster: Cluster, pod: dict) -> None:
     failed = any(status["state"]["terminated"]["exitCode"]
                  for status in pod["status"].get("containerStatuses", []))
     pod["status"]["phase"] = "Failed" if failed else "Succeeded"
-    cluster.store.update(PODS, pod)
+    cluster.store.update(PODS, pod, handed_over=True)
 
 
 def termination_deadline(pod: dict, now: float) -> float:
@@ -800,26 +775,43 @@ def _start_termination(cluster: Cluster, pod: dict) -> None:
 
 
 @informer
-def _kubelet_queue(cluster: Cluster) -> WorkQueue:
-    """Pods to look at: those written, and those whose kubelet timer fired (a pod with no timer
+def _kubelet_watch(cluster: Cluster) -> tuple[WorkQueue, dict[str, dict[str, int]]]:
+    """What the kubelet watches: the queue of pods to look at, and pod UID -> its pending
+    kubelet timers counted by action (pods with none left out), gathered once and then kept
+    current by one listener on the timer queue's news, which both read.
+
+    Pods to look at are those written, and those whose kubelet timer fired (a pod with no timer
     left may be stalled). Other timer changes cannot give a pod work: a new timer only makes it
     less stalled, and the kubelet cancels timers only of the pod it is working on."""
-    queue = cluster.cache.get("kubelet.queue")
-    if queue is not None:
-        return queue
-    queue = cluster.cache["kubelet.queue"] = WorkQueue()
+    watch = cluster.cache.get("kubelet.watch")
+    if watch is not None:
+        return watch
+    queue: WorkQueue = WorkQueue()
+    pending: dict[str, dict[str, int]] = {}
+    watch = cluster.cache["kubelet.watch"] = (queue, pending)
 
     def on_write(qualified_name: str, old: dict | None, new: dict | None) -> None:
         if new is not None:
             queue.add(f'{new["metadata"]["namespace"]}/{new["metadata"]["name"]}')
 
     def on_timer(event: str, action: str, args: list) -> None:
-        if event == "fired" and action.startswith("kubelet.") and len(args) > 2:
+        if not (action.startswith("kubelet.") and len(args) > 2):
+            return
+        uid = args[2]
+        by_action = pending.setdefault(uid, {})
+        by_action[action] = by_action.get(action, 0) + (1 if event == "scheduled" else -1)
+        if not by_action[action]:
+            del by_action[action]
+        if not by_action:
+            del pending[uid]
+        if event == "fired":
             queue.add(f"{args[0]}/{args[1]}")
 
+    for timer in cluster.state.timers:
+        on_timer("scheduled", timer[2], timer[3])
     cluster.store.watch(on_write, PODS.qualified_name)
     cluster.timers.listeners.append(on_timer)
-    return queue
+    return watch
 
 
 def _node_view(cluster: Cluster, silent: set[str], queue: WorkQueue) -> dict[str, dict]:
@@ -828,7 +820,7 @@ def _node_view(cluster: Cluster, silent: set[str], queue: WorkQueue) -> dict[str
     restarted its kubelet — a restarted kubelet picks up the pods it was working on. Rebuilt
     only after node writes, not on every reconcile."""
     cached = cluster.cache.get("kubelet.view")
-    writes = (cluster.store.writes.get(NODES.qualified_name, 0), frozenset(silent))
+    writes = (cluster.store.writes.get(NODES.qualified_name, 0), silent)
     if cached is not None and cached[0] == writes:
         return cached[2]
     nodes = {node["metadata"]["name"]: node for node in cluster.store.iter_stored(NODES)}
@@ -845,14 +837,13 @@ def _node_view(cluster: Cluster, silent: set[str], queue: WorkQueue) -> dict[str
 @controller
 def run_pods(cluster: Cluster) -> None:
     silent = stopped_kubelets(cluster.profile)
-    queue = _kubelet_queue(cluster)
+    queue, pending = _kubelet_watch(cluster)
     nodes = _node_view(cluster, silent, queue)
     if not queue:
         return
     bucket = cluster.state.objects.get(PODS.qualified_name, {})
     dirty = [pod for key in queue.drain() if (pod := bucket.get(key)) is not None]
     work = []
-    pending = _pending_timer_actions(cluster)
     for pod in dirty:
         meta, spec = pod["metadata"], pod["spec"]
         node_name = spec.get("nodeName")
@@ -895,13 +886,12 @@ def _settled(pod: dict, status: dict) -> bool:
 
 
 def _stalled(pod: dict, pending: dict[str, dict[str, int]]) -> bool:
-    """An admitted pod with unfinished containers but no timer to move it (e.g. after a restart)."""
-    if pod["status"].get("phase") in ("Succeeded", "Failed"):
+    """An admitted pod with unfinished containers but no timer to move it (e.g. after a restart).
+    Asks first for a timer: nearly every pod the kubelet looks at has one."""
+    status = pod["status"]
+    if pending.get(pod["metadata"]["uid"]) or status.get("phase") in ("Succeeded", "Failed"):
         return False
-    statuses = pod["status"].get("containerStatuses", [])
-    if all(_settled(pod, status) for status in statuses):
-        return False
-    return not pending.get(pod["metadata"]["uid"])
+    return not all(_settled(pod, container) for container in status.get("containerStatuses", []))
 
 
 def _resume(cluster: Cluster, pod: dict) -> None:
