@@ -735,7 +735,8 @@ def stops_on_sigterm(container: dict) -> bool:
 
 
 def _stop_containers(cluster: Cluster, pod: dict) -> None:
-    """A deleted pod held by finalizers stays, with its containers stopped and a final phase.
+    """A deleted pod held by finalizers stays, with its containers stopped and a final phase;
+    written once (the write queues it again, and it would be stopped again each round).
     ``pod`` is the caller's own copy, handed over to the store."""
     for status in pod["status"].get("containerStatuses", []):
         state = status.get("state", {})
@@ -750,7 +751,9 @@ def _stop_containers(cluster: Cluster, pod: dict) -> None:
     failed = any(status["state"]["terminated"]["exitCode"]
                  for status in pod["status"].get("containerStatuses", []))
     pod["status"]["phase"] = "Failed" if failed else "Succeeded"
-    cluster.store.update(PODS, pod, handed_over=True)
+    stored = cluster.store.peek(PODS, pod["metadata"]["namespace"], pod["metadata"]["name"])
+    if stored is None or pod["status"] != stored.get("status"):
+        cluster.store.update(PODS, pod, handed_over=True)
 
 
 def termination_deadline(pod: dict, now: float) -> float:

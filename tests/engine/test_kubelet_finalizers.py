@@ -22,3 +22,18 @@ def test_a_pod_held_by_a_finalizer_stays_stopped_and_failed_after_its_grace_peri
     stored = lab.cluster.store.peek(PODS, "default", "web")
     lab.wait(1)
     assert lab.cluster.store.peek(PODS, "default", "web") is stored
+
+
+def test_a_pod_held_by_a_finalizer_and_deleted_at_once_is_stopped_with_one_write():
+    lab = Lab()
+    lab.create("web")
+    lab.wait(5)
+    pod = lab.pod("web")
+    pod["metadata"]["finalizers"] = ["example.com/hold"]
+    lab.cluster.store.update(PODS, pod)
+    written = []
+    lab.cluster.store.watch(lambda _type, _old, new: written.append(new), PODS.qualified_name)
+    lab.delete("web", grace=0)
+    lab.wait(1)
+    assert len(written) == 2  # the deletion, then the kubelet's stop
+    assert written[-1]["status"]["phase"] == "Failed"
