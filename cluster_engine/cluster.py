@@ -185,10 +185,10 @@ class Cluster:
 
     def advance(self, until: float | None = None) -> None:
         target = self.clock.now() if until is None else until
-        if self.running and (due := self.timers.next_due()) is not None and due <= target:
-            for build in INFORMERS:
-                build(self)
         with cyclic_collection_paused():
+            if self.running and (due := self.timers.next_due()) is not None and due <= target:
+                for build in INFORMERS:
+                    build(self)
             while (due := self.timers.next_due()) is not None and due <= target:
                 due, action, args = self.timers.pop()
                 self.now = max(self.now, due)
