@@ -13,12 +13,14 @@ Everything is plain data and pure functions; the kubelet and the HTTP side read 
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import cached_property, lru_cache
 from typing import Callable
 
+from .clock import rfc3339
 from .rng import SandboxRandom
 
 DOCKER_HUB = "docker.io"
@@ -135,9 +137,16 @@ class ImageInfo:
 
 # -- what the programs print ---------------------------------------------------------------------
 def js_date(at: float) -> str:
-    """A JavaScript ``Date`` as Node's console prints it: ISO 8601 with milliseconds."""
-    moment = datetime.fromtimestamp(at, tz=timezone.utc)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    """A JavaScript ``Date`` as Node's console prints it: ISO 8601 with milliseconds. (The
+    seconds come from ``rfc3339``'s cache; the microseconds are rounded half to even, as
+    ``datetime.fromtimestamp`` rounds them.)"""
+    fraction, second = math.modf(at)
+    micros = round(fraction * 1_000_000)
+    if micros >= 1_000_000:
+        second, micros = second + 1, micros - 1_000_000
+    elif micros < 0:
+        second, micros = second - 1, micros + 1_000_000
+    return f"{rfc3339(second)[:-1]}.{micros // 1000:03d}Z"
 
 
 def js_number(value: float) -> str:

@@ -59,10 +59,7 @@ class SandboxRandom:
 
     def hex(self, length: int) -> str:
         """``length`` hex digits, sixteen from each draw (a container ID takes 64)."""
-        draws = -(-length // 16)
-        if draws == 2:
-            return f"{self.next_u64():016x}{self.next_u64():016x}"[:length]
-        return "".join(f"{self.next_u64():016x}" for _ in range(draws))[:length]
+        return "".join(f"{self.next_u64():016x}" for _ in range(-(-length // 16)))[:length]
 
     def uuid(self) -> str:
         """A version 4 UUID: 128 random bits with the version and variant digits set (every
@@ -70,5 +67,5 @@ class SandboxRandom:
         high, low = self.next_u64(), self.next_u64()
         high = (high & ~(0xF << 12)) | (0x4 << 12)
         low = (low & ~(0x3 << 62)) | (0x2 << 62)
-        digits = f"{high:016x}{low:016x}"
-        return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
+        return (f"{high >> 32:08x}-{high >> 16 & 0xFFFF:04x}-{high & 0xFFFF:04x}-"
+                f"{low >> 48:04x}-{low & 0xFFFF_FFFF_FFFF:012x}")
