@@ -67,5 +67,5 @@ class SandboxRandom:
         high, low = self.next_u64(), self.next_u64()
         high = (high & ~(0xF << 12)) | (0x4 << 12)
         low = (low & ~(0x3 << 62)) | (0x2 << 62)
-        return (f"{high >> 32:08x}-{high >> 16 & 0xFFFF:04x}-{high & 0xFFFF:04x}-"
-                f"{low >> 48:04x}-{low & 0xFFFF_FFFF_FFFF:012x}")
+        digits = "%016x%016x" % (high, low)
+        return "-".join((digits[:8], digits[8:12], digits[12:16], digits[16:20], digits[20:]))
