@@ -7,10 +7,19 @@ is saved and loaded goes on drawing the same numbers, and the same seed replays 
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 _MASK = (1 << 64) - 1
 
 #: The alphabet Kubernetes uses for generated names (no vowels, no confusable digits).
 NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
+
+
+@lru_cache(maxsize=64)
+def _draw_limit(n: int) -> int:
+    """The largest multiple of ``n`` a 64-bit draw can reach: draws at or above it are drawn
+    again, so every value below ``n`` is equally likely."""
+    return (1 << 64) - ((1 << 64) % n)
 
 
 class SandboxRandom:
@@ -28,7 +37,7 @@ class SandboxRandom:
         """A uniform integer in ``[0, n)``."""
         if n <= 0:
             raise ValueError("n must be positive")
-        limit = (1 << 64) - ((1 << 64) % n)
+        limit = _draw_limit(n)
         while True:
             value = self.next_u64()
             if value < limit:
@@ -45,7 +54,7 @@ class SandboxRandom:
         """``length`` characters drawn as ``below(len(alphabet))`` would draw them, inlined:
         every pod and event name costs one of these."""
         size = len(alphabet)
-        limit = (1 << 64) - ((1 << 64) % size)
+        limit = _draw_limit(size)
         state, drawn = self.state, []
         while len(drawn) < length:
             state = (state + 0x9E3779B97F4A7C15) & _MASK
