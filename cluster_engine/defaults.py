@@ -14,10 +14,9 @@ no random numbers.
 
 from __future__ import annotations
 
-import copy
-
 from .quantities import parse_quantity
 from .rng import SandboxRandom
+from .store import clone
 
 SERVICE_ACCOUNT_MOUNT_PATH = "/var/run/secrets/kubernetes.io/serviceaccount"
 API_ACCESS_PREFIX = "kube-api-access-"
@@ -55,6 +54,14 @@ def image_pull_policy(image: str) -> str:
     return "Always" if tag in ("", "latest") else "IfNotPresent"
 
 
+def fill_defaults(target: dict, defaults: dict) -> None:
+    """Set each key ``target`` lacks to its own copy of the default, in place (``setdefault``
+    without copying the defaults that are not taken)."""
+    for key, value in defaults.items():
+        if key not in target:
+            target[key] = clone(value)
+
+
 def _default_probe(probe: dict) -> None:
     for key, value in _PROBE_DEFAULTS.items():
         probe.setdefault(key, value)
@@ -72,8 +79,7 @@ def _default_env(env: list[dict]) -> None:
 
 def default_container(container: dict, host_network: bool = False) -> dict:
     """Container defaults of core/v1, in place; returns the container."""
-    for key, value in _CONTAINER_DEFAULTS.items():
-        container.setdefault(key, copy.deepcopy(value))
+    fill_defaults(container, _CONTAINER_DEFAULTS)
     if container.get("image"):
         container.setdefault("imagePullPolicy", image_pull_policy(container["image"]))
     for port in container.get("ports", []):
@@ -153,8 +159,7 @@ def _add_default_tolerations(spec: dict) -> None:
 
 def _default_pod_spec(spec: dict) -> dict:
     """Defaulting of a pod spec, in place, short of ``admit_pod``'s additions; returns the spec."""
-    for key, value in _POD_SPEC_DEFAULTS.items():
-        spec.setdefault(key, copy.deepcopy(value))
+    fill_defaults(spec, _POD_SPEC_DEFAULTS)
     if spec.get("priorityClassName") in _PRIORITY_CLASSES:
         spec["priority"] = _PRIORITY_CLASSES[spec["priorityClassName"]]
     spec.setdefault("serviceAccountName", spec.get("serviceAccount") or "default")

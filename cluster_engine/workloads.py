@@ -146,10 +146,9 @@ def equal_ignoring_hash(first: dict, second: dict) -> bool:
 # -- defaulting and generations (the API layer calls these) -----------------------------------
 def default_pod_template_spec(spec: dict) -> dict:
     """The defaults a pod *template* gets: those of the pod spec, none of pod admission's."""
-    from .defaults import default_container
+    from .defaults import default_container, fill_defaults
 
-    for key, value in _TEMPLATE_SPEC_DEFAULTS.items():
-        spec.setdefault(key, copy.deepcopy(value))
+    fill_defaults(spec, _TEMPLATE_SPEC_DEFAULTS)
     host_network = bool(spec.get("hostNetwork"))
     for container in spec.get("initContainers", []) + spec.get("containers", []):
         default_container(container, host_network)
@@ -229,8 +228,10 @@ def check_replica_limit(cluster: "Cluster", rt: "ResourceType", namespace: str, 
 
 # -- owners, selectors, pods -------------------------------------------------------------------
 def controller_ref(obj: dict) -> dict | None:
-    return next((ref for ref in obj["metadata"].get("ownerReferences", [])
-                 if ref.get("controller")), None)
+    for ref in obj["metadata"].get("ownerReferences", ()):
+        if ref.get("controller"):
+            return ref
+    return None
 
 
 def owner_reference(owner: dict) -> dict:
@@ -287,11 +288,6 @@ def available_since(pod: dict, min_ready_seconds: int) -> float | None:
         return float("-inf")
     since = condition.get("lastTransitionTime")
     return (parse_rfc3339(since) if since else 0.0) + min_ready_seconds
-
-
-def is_available(pod: dict, min_ready_seconds: int, now: float) -> bool:
-    since = available_since(pod, min_ready_seconds)
-    return since is not None and since <= now
 
 
 def _timestamp(value: str | None) -> float | None:
@@ -363,11 +359,14 @@ def pods_to_delete(pods: list[dict], count: int, now: float,
 
 
 def pod_status_facts(rs: dict, pod: dict, now: float) -> tuple[bool, bool, bool]:
-    """What a pod adds to its ReplicaSet's status: fully labeled, ready, available."""
+    """What a pod adds to its ReplicaSet's status: fully labeled, ready, available. A pod is
+    ready exactly when it has an ``available_since``, so one look at its Ready condition
+    answers both."""
     template_labels = rs["spec"].get("template", {}).get("metadata", {}).get("labels") or {}
     labels = pod["metadata"].get("labels", {})
+    since = available_since(pod, rs["spec"].get("minReadySeconds", 0))
     return (all(labels.get(key) == value for key, value in template_labels.items()),
-            is_ready(pod), is_available(pod, rs["spec"].get("minReadySeconds", 0), now))
+            since is not None, since is not None and since <= now)
 
 
 def replica_set_totals(rows: Iterable[tuple[bool, bool, bool]]) -> list[int]:
@@ -605,8 +604,9 @@ def find_condition(status: dict, kind: str) -> dict | None:
 
 
 def new_condition(kind: str, status: str, reason: str, message: str, now: float) -> dict:
-    return {"type": kind, "status": status, "lastUpdateTime": rfc3339(now),
-            "lastTransitionTime": rfc3339(now), "reason": reason, "message": message}
+    stamp = rfc3339(now)
+    return {"type": kind, "status": status, "lastUpdateTime": stamp,
+            "lastTransitionTime": stamp, "reason": reason, "message": message}
 
 
 def set_condition(status: dict, condition: dict) -> None:
@@ -629,7 +629,10 @@ def remove_condition(status: dict, kind: str) -> None:
 
 def deployment_status(deployment: dict, all_rss: list[dict], new_rs: dict | None,
                       now: float) -> dict:
-    """``calculateStatus``: counts from the ReplicaSets, and the Available condition."""
+    """``calculateStatus``: counts from the ReplicaSets, and the Available condition.
+
+    The deployment's conditions are carried over in a new list but not copied themselves:
+    the condition helpers here replace a condition, never edit one in place."""
     available = _status_sum(all_rss, "availableReplicas")
     unavailable = max(0, total_replicas(all_rss) - available)
     counts = {
@@ -644,7 +647,7 @@ def deployment_status(deployment: dict, all_rss: list[dict], new_rs: dict | None
     status = {key: value for key, value in counts.items() if value}
     old_conditions = deployment.get("status", {}).get("conditions")
     if old_conditions is not None:
-        status["conditions"] = clone(old_conditions)
+        status["conditions"] = list(old_conditions)
     if available >= replicas_of(deployment) - max_unavailable(deployment):
         set_condition(status, new_condition("Available", "True", MINIMUM_REPLICAS_AVAILABLE,
                                             "Deployment has minimum availability.", now))

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Iterable
 
 from .. import workloads as w
 from ..cluster import Cluster, WorkQueue, controller, informer
@@ -80,6 +81,14 @@ def _deployment_copy(deployment: dict) -> dict:
     if "annotations" in copy_["metadata"]:
         copy_["metadata"]["annotations"] = dict(copy_["metadata"]["annotations"])
     return copy_
+
+
+def _replica_set_copy(rs: dict) -> dict:
+    """A ReplicaSet for a deployment sync to change: its own metadata, annotations and spec,
+    one level deep (the sync sets annotations and the size); the rest is the stored one's."""
+    meta = rs["metadata"]
+    return {**rs, "metadata": {**meta, "annotations": dict(meta.get("annotations", {}))},
+            "spec": dict(rs["spec"])}
 
 
 # -- garbage collector ---------------------------------------------------------------------------
@@ -177,7 +186,9 @@ def _claim(cluster: Cluster, owner: dict, rt, candidates: list[dict]) -> list[di
     of children whose labels no longer match.
 
     Verdicts that need no write (someone else's child, or one of ours that stays) are
-    remembered per stored object, which a write replaces, for as long as the selector holds."""
+    remembered per child with all they read of it (owner references, labels, deletion
+    timestamp), for as long as the selector holds: a write that leaves those alone, such as
+    a status update, leaves the verdict too."""
     uid = owner["metadata"]["uid"]
     selector = owner["spec"].get("selector")
     memos = cluster.cache.setdefault("claims", {})
@@ -187,20 +198,21 @@ def _claim(cluster: Cluster, owner: dict, rt, candidates: list[dict]) -> list[di
     verdicts = memo[1]
     claimed = []
     for child in candidates:
-        name = child["metadata"]["name"]
-        hit = verdicts.get(name)
-        if hit is not None and hit[0] is child:
+        meta = child["metadata"]
+        facts = (meta.get("ownerReferences"), meta.get("labels"), meta.get("deletionTimestamp"))
+        hit = verdicts.get(meta["name"])
+        if hit is not None and hit[0] == facts:
             if hit[1]:
                 claimed.append(child)
             continue
         ref = w.controller_ref(child)
-        matches = w.selector_matches(selector, child["metadata"].get("labels"))
+        matches = w.selector_matches(selector, meta.get("labels"))
         if ref is not None and ref.get("uid") != uid:
-            verdicts[name] = (child, False)
+            verdicts[meta["name"]] = (facts, False)
             continue
         if ref is not None:
-            if matches or child["metadata"].get("deletionTimestamp"):
-                verdicts[name] = (child, True)
+            if matches or meta.get("deletionTimestamp"):
+                verdicts[meta["name"]] = (facts, True)
                 claimed.append(child)
                 continue
             released = clone(child)
@@ -294,17 +306,20 @@ def reconcile_replica_sets(cluster: Cluster) -> None:
         queue.add(key)
     for key in queue.drain():
         namespace, name = key.split("/", 1)
-        rs = cluster.store.find_for_status(REPLICASETS, namespace, name)
+        rs = cluster.store.peek(REPLICASETS, namespace, name)
         if rs is not None:
             _sync_replica_set(cluster, rs, queue)
 
 
-def _waiting_for_availability(cluster: Cluster) -> set[str]:
+def _waiting_for_availability(cluster: Cluster) -> Iterable[str]:
     """Store keys of the ReplicaSets with ``minReadySeconds``, whose pods become available as
     time passes rather than on a write: they are synced every time."""
     return cluster.index(REPLICASETS.qualified_name, "replicasets.min-ready-seconds",
-                         lambda rs: True if rs["spec"].get("minReadySeconds") else None
-                         ).get(True, set())
+                         _has_min_ready_seconds).get(True, ())
+
+
+def _has_min_ready_seconds(rs: dict) -> bool | None:
+    return True if rs["spec"].get("minReadySeconds") else None
 
 
 @dataclass
@@ -367,7 +382,9 @@ def _absorb_changes(cluster: Cluster, rs: dict, members: _Membership) -> None:
             members.put(_store_key(claimed), w.pod_status_facts(rs, claimed, cluster.now))
 
 
-def _sync_replica_set(cluster: Cluster, rs: dict, queue: WorkQueue | None = None) -> None:
+def _sync_replica_set(cluster: Cluster, rs: dict, queue: WorkQueue) -> None:
+    """Sync the stored ReplicaSet ``rs``, which is only read: a changed status is written in
+    a copy."""
     members = _membership(cluster, rs)
     if members is None:
         _sync_replica_set_by_scan(cluster, rs, queue)
@@ -386,7 +403,7 @@ def _sync_replica_set(cluster: Cluster, rs: dict, queue: WorkQueue | None = None
     _write_replica_set_status(cluster, rs, w.replica_set_status(rs, members.totals), queue)
 
 
-def _sync_replica_set_by_scan(cluster: Cluster, rs: dict, queue: WorkQueue | None) -> None:
+def _sync_replica_set_by_scan(cluster: Cluster, rs: dict, queue: WorkQueue) -> None:
     namespace = rs["metadata"]["namespace"]
     candidates = [pod for pod in cluster.store.iter_stored(PODS, namespace)
                   if pod.get("status", {}).get("phase") not in ("Succeeded", "Failed")]
@@ -408,13 +425,13 @@ def _sync_replica_set_by_scan(cluster: Cluster, rs: dict, queue: WorkQueue | Non
 
 
 def _write_replica_set_status(cluster: Cluster, rs: dict, status: dict,
-                              queue: WorkQueue | None) -> None:
+                              queue: WorkQueue) -> None:
     if status == rs.get("status"):
         return
-    rs["status"] = status
     key = _store_key(rs)
-    dirty_already = queue is None or key in queue
-    if _write(cluster, REPLICASETS, rs, handed_over=True) is not None and not dirty_already:
+    dirty_already = key in queue
+    written = {**rs, "metadata": dict(rs["metadata"]), "status": status}
+    if _write(cluster, REPLICASETS, written, handed_over=True) is not None and not dirty_already:
         queue.discard(key)  # its own status write: syncing again would find nothing to do
 
 
@@ -488,15 +505,15 @@ def _deployment_queue(cluster: Cluster) -> WorkQueue:
     return queue
 
 
-def _progress_deadlines(cluster: Cluster) -> list[tuple[float, str]]:
-    """Each deployment's progress deadline, read again only after a deployment was written."""
-    writes = cluster.store.writes.get(DEPLOYMENTS.qualified_name, 0)
-    cached = cluster.cache.get("deployment.deadlines")
-    if cached is None or cached[0] != writes:
-        deadlines = [(deadline, _store_key(d)) for d in cluster.store.iter_stored(DEPLOYMENTS)
-                     if (deadline := w.progress_deadline(d, d.get("status", {}))) is not None]
-        cached = cluster.cache["deployment.deadlines"] = (writes, deadlines)
-    return cached[1]
+def _progress_deadlines(cluster: Cluster) -> dict[float, set[str]]:
+    """Store keys of the deployments by progress deadline, each read again only when that
+    deployment is written."""
+    return cluster.index(DEPLOYMENTS.qualified_name, "deployments.progress-deadline",
+                         _progress_deadline)
+
+
+def _progress_deadline(deployment: dict) -> float | None:
+    return w.progress_deadline(deployment, deployment.get("status", {}))
 
 
 @controller
@@ -504,9 +521,10 @@ def reconcile_deployments(cluster: Cluster) -> None:
     """Time enters a deployment's sync only through its progress deadline: one past it (and
     not yet timed out) is synced every time, as a full resync would."""
     queue = _deployment_queue(cluster)
-    for deadline, key in _progress_deadlines(cluster):
+    for deadline, keys in _progress_deadlines(cluster).items():
         if deadline < cluster.now:
-            queue.add(key)
+            for key in keys:
+                queue.add(key)
     for key in queue.drain():
         namespace, name = key.split("/", 1)
         deployment = cluster.store.peek(DEPLOYMENTS, namespace, name)
@@ -515,6 +533,21 @@ def reconcile_deployments(cluster: Cluster) -> None:
                 _DeploymentSync(cluster, queue, _deployment_copy(deployment)).run()
             except _StaleReplicaSet:
                 queue.add(key)
+
+
+def _same_template(cluster: Cluster, rs: dict, template: dict) -> bool:
+    """``EqualIgnoreHash`` of a ReplicaSet's pod template and a deployment's, remembered per
+    ReplicaSet while both templates are the same objects: stored objects are replaced, never
+    edited, so a changed template is a new object, while the writes that keep it (status,
+    scaling) keep the answer."""
+    memo = cluster.cache.setdefault("deployment.same-template", {})
+    own = rs["spec"]["template"]
+    known = memo.get(rs["metadata"]["uid"])
+    if known is not None and known[0] is own and known[1] is template:
+        return known[2]
+    same = w.equal_ignoring_hash(own, template)
+    memo[rs["metadata"]["uid"]] = (own, template, same)
+    return same
 
 
 class _StaleReplicaSet(Exception):
@@ -527,7 +560,9 @@ class _DeploymentSync:
     """One ``syncDeployment`` of one deployment: the Go controller's steps, in its order.
 
     ``deployment`` is a ``_deployment_copy``; each write hands it to the store and goes on
-    with a fresh copy of what was stored."""
+    with a fresh copy of what was stored, but for the status write, which comes last: after
+    it the sync only reads, so it goes on with the stored object itself. The ReplicaSets are
+    the stored objects, only read; a change is written in a ``_replica_set_copy``."""
 
     def __init__(self, cluster: Cluster, queue: WorkQueue, deployment: dict):
         self.cluster = cluster
@@ -574,24 +609,32 @@ class _DeploymentSync:
         self.d = _deployment_copy(written)
         return True
 
-    def _write_status(self, status: dict) -> bool:
+    def _write_status(self, status: dict) -> None:
         """The sync's last write. The store listener queues the deployment again for it, as an
         informer would; but when nothing else queued it during this sync (its own other writes
         included), syncing again would find nothing to do, so that is undone. Unless the write
-        changes whether the rollout reads as complete: cleaning up old ReplicaSets reads the
-        status as stored, as the Go controller reads its informer's copy."""
+        changes whether the rollout reads as complete and the deployment has more ReplicaSets
+        than its history keeps: cleaning up old ReplicaSets reads the status as stored, as the
+        Go controller reads its informer's copy."""
         if status == self.d.get("status"):
-            return True
+            return
         key = _store_key(self.d)
         queued_already = key in self.queue
         completion_changed = (w.deployment_complete(self.d, status)
                               != w.deployment_complete(self.d, self.d.get("status", {})))
         self.d["status"] = status
-        if not self._update_deployment():
-            return False
-        if not (queued_already or completion_changed):
+        written = _write(self.cluster, DEPLOYMENTS, self.d, handed_over=True)
+        if written is None:
+            return
+        self.d = written
+        if not (queued_already or (completion_changed and self._beyond_history_limit())):
             self.queue.discard(key)
-        return True
+
+    def _beyond_history_limit(self) -> bool:
+        """Whether ``_cleanup`` may find old ReplicaSets to delete: only with more ReplicaSets
+        than ``revisionHistoryLimit``."""
+        limit = self.d["spec"].get("revisionHistoryLimit")
+        return limit is not None and len(self.rs_list) > limit
 
     def _event(self, message: str) -> None:
         record_event(self.cluster, object_reference(self.d), "ScalingReplicaSet", message,
@@ -601,7 +644,7 @@ class _DeploymentSync:
         """``scaleReplicaSet``: size and replica annotations; an event when the size changes."""
         desired = w.replicas_of(self.d)
         resize = w.replicas_of(rs) != size
-        candidate = clone(rs)
+        candidate = _replica_set_copy(rs)
         reannotate = w.set_replicas_annotations(candidate, desired,
                                                 desired + w.max_surge(self.d))
         if not (resize or reannotate):
@@ -631,7 +674,7 @@ class _DeploymentSync:
             return self._found
         template = self.d["spec"]["template"]
         matching = sorted((rs for rs in self.rs_list
-                           if w.equal_ignoring_hash(rs["spec"]["template"], template)),
+                           if _same_template(self.cluster, rs, template)),
                           key=w.creation_order)
         new_rs = matching[0] if matching else None
         old_rss = [rs for rs in self.rs_list if rs is not new_rs]
@@ -646,8 +689,7 @@ class _DeploymentSync:
         return self._create_new(old_rss, new_revision), old_rss
 
     def _sync_existing(self, new_rs: dict, new_revision: int) -> dict:
-        candidate = {**new_rs, "spec": dict(new_rs["spec"]), "metadata": {
-            **new_rs["metadata"], "annotations": dict(new_rs["metadata"].get("annotations", {}))}}
+        candidate = _replica_set_copy(new_rs)
         changed = w.set_new_rs_annotations(self.d, candidate, new_revision, exists=True)
         min_ready = self.d["spec"].get("minReadySeconds", 0)
         if candidate["spec"].get("minReadySeconds", 0) != min_ready:
@@ -756,7 +798,7 @@ class _DeploymentSync:
 
     def _refresh(self, new_rs: dict | None, old_rss: list[dict]) -> tuple[dict | None, list[dict]]:
         def fresh(rs):
-            return self.cluster.store.find(REPLICASETS, self.namespace, rs["metadata"]["name"]) or rs
+            return self.cluster.store.peek(REPLICASETS, self.namespace, rs["metadata"]["name"]) or rs
         return (fresh(new_rs) if new_rs is not None else None), [fresh(rs) for rs in old_rss]
 
     def _rollout_rolling(self) -> None:
