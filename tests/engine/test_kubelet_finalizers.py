@@ -4,13 +4,18 @@ gives it a final phase, and the pod stays until the finalizer goes."""
 from tests.engine.test_pod_lifecycle import PODS, Lab
 
 
-def test_a_pod_held_by_a_finalizer_stays_stopped_and_failed_after_its_grace_period():
+def _running_pod_held_by_a_finalizer() -> Lab:
     lab = Lab()
     lab.create("web")
     lab.wait(5)
     pod = lab.pod("web")
     pod["metadata"]["finalizers"] = ["example.com/hold"]
     lab.cluster.store.update(PODS, pod)
+    return lab
+
+
+def test_a_pod_held_by_a_finalizer_stays_stopped_and_failed_after_its_grace_period():
+    lab = _running_pod_held_by_a_finalizer()
     lab.delete("web", grace=1)
     lab.wait(3)
 
@@ -25,12 +30,7 @@ def test_a_pod_held_by_a_finalizer_stays_stopped_and_failed_after_its_grace_peri
 
 
 def test_a_pod_held_by_a_finalizer_and_deleted_at_once_is_stopped_with_one_write():
-    lab = Lab()
-    lab.create("web")
-    lab.wait(5)
-    pod = lab.pod("web")
-    pod["metadata"]["finalizers"] = ["example.com/hold"]
-    lab.cluster.store.update(PODS, pod)
+    lab = _running_pod_held_by_a_finalizer()
     written = []
     lab.cluster.store.watch(lambda _type, _old, new: written.append(new), PODS.qualified_name)
     lab.delete("web", grace=0)
