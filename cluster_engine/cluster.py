@@ -97,9 +97,10 @@ class _WatchedTimers(TimerQueue):
         for listener in self.listeners:
             listener(event, action, args)
 
-    def schedule(self, due: float, action: str, *args) -> None:
-        super().schedule(due, action, *args)
-        self._tell("scheduled", action, list(args))
+    def schedule(self, due: float, action: str, *args) -> list:
+        kept = super().schedule(due, action, *args)
+        self._tell("scheduled", action, kept)
+        return kept
 
     def pop(self) -> tuple[float, str, list]:
         due, action, args = super().pop()
@@ -189,8 +190,8 @@ class Cluster:
             if self.running and (due := self.timers.next_due()) is not None and due <= target:
                 for build in INFORMERS:
                     build(self)
-            while (due := self.timers.next_due()) is not None and due <= target:
-                due, action, args = self.timers.pop()
+            while (timer := self.timers.pop_due(target)) is not None:
+                due, action, args = timer
                 self.now = max(self.now, due)
                 TIMER_ACTIONS[action](self, *args)
                 self.reconcile(force=True)
@@ -213,14 +214,13 @@ class Cluster:
         started_at: dict[Callable, int] = {}
         with cyclic_collection_paused():
             for _round in range(_MAX_RECONCILE_ROUNDS):
-                before = counters.get("resourceVersion", 0)
+                before = version = counters.get("resourceVersion", 0)
                 for control_loop in CONTROLLERS:
-                    version = counters.get("resourceVersion", 0)
-                    if started_at.get(control_loop) == version:
-                        continue
-                    started_at[control_loop] = version
-                    control_loop(self)
-                if counters.get("resourceVersion", 0) == before:
+                    if started_at.get(control_loop) != version:
+                        started_at[control_loop] = version
+                        control_loop(self)
+                        version = counters.get("resourceVersion", 0)
+                if version == before:
                     counters["settledResourceVersion"] = before
                     return
 

@@ -27,12 +27,15 @@ class TimerQueue:
         self._counters = counters
         self.changed = False
 
-    def schedule(self, due: float, action: str, *args) -> None:
+    def schedule(self, due: float, action: str, *args) -> list:
+        """Queue ``action(*args)`` for ``due``; returns the arguments as the timer keeps them."""
         if action not in TIMER_ACTIONS:
             raise KeyError(f"unknown timer action {action!r}")
-        self._counters["timerSequence"] = self._counters.get("timerSequence", 0) + 1
-        heapq.heappush(self._heap, [due, self._counters["timerSequence"], action, list(args)])
+        sequence = self._counters["timerSequence"] = self._counters.get("timerSequence", 0) + 1
+        kept = list(args)
+        heapq.heappush(self._heap, [due, sequence, action, kept])
         self.changed = True
+        return kept
 
     def next_due(self) -> float | None:
         return self._heap[0][0] if self._heap else None
@@ -41,6 +44,12 @@ class TimerQueue:
         due, _sequence, action, args = heapq.heappop(self._heap)
         self.changed = True
         return due, action, args
+
+    def pop_due(self, until: float) -> tuple[float, str, list] | None:
+        """The next timer due at ``until`` or before, taken off the queue; None if there is none."""
+        if self._heap and self._heap[0][0] <= until:
+            return self.pop()
+        return None
 
     def cancel(self, predicate: Callable[[str, list], bool]) -> None:
         kept = [timer for timer in self._heap if not predicate(timer[2], timer[3])]
