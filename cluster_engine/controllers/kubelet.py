@@ -182,13 +182,35 @@ class Facts:
     present: bool
     data: dict
 
-    def words(self) -> dict:
-        meta = self.pod["metadata"]
-        return {"image": self.container.get("image", ""), "container": self.container["name"],
-                "pod": meta["name"], "namespace": meta["namespace"], "uid": meta["uid"],
-                "error": self.data.get("error", ""), "size": self.image.size if self.image else 0,
-                "took": images.go_duration(self.data.get("took", 0)),
-                "backoff": f"{self.data.get('backoff', 0)}s"}
+    def words(self) -> "_Words":
+        return _Words(self)
+
+
+class _Words:
+    """The words a stage's messages may use (``{image}``, ``{took}`` ...), as a mapping for
+    ``str.format_map``: each is worked out only when a message asks for it, since a message
+    uses one or two of them."""
+
+    __slots__ = ("_facts",)
+
+    def __init__(self, facts: Facts):
+        self._facts = facts
+
+    def __getitem__(self, word: str) -> object:
+        return _WORDS[word](self._facts)
+
+
+_WORDS: dict[str, Callable[[Facts], object]] = {
+    "image": lambda facts: facts.container.get("image", ""),
+    "container": lambda facts: facts.container["name"],
+    "pod": lambda facts: facts.pod["metadata"]["name"],
+    "namespace": lambda facts: facts.pod["metadata"]["namespace"],
+    "uid": lambda facts: facts.pod["metadata"]["uid"],
+    "error": lambda facts: facts.data.get("error", ""),
+    "size": lambda facts: facts.image.size if facts.image else 0,
+    "took": lambda facts: images.go_duration(facts.data.get("took", 0)),
+    "backoff": lambda facts: f"{facts.data.get('backoff', 0)}s",
+}
 
 
 @dataclass(frozen=True)
