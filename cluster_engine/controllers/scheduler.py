@@ -44,8 +44,11 @@ def pod_requests(pod: dict) -> dict[str, Fraction]:
     spec = pod.get("spec", {})
     result = {"cpu": _NOTHING, "memory": _NOTHING}
     for container in spec.get("containers", ()):
+        requests = (container.get("resources") or {}).get("requests")
+        if not requests:
+            continue
         for resource in ("cpu", "memory"):
-            if amount := _request(container, resource):
+            if (value := requests.get(resource)) is not None and (amount := parse_quantity(value)):
                 result[resource] = result[resource] + amount if result[resource] else amount
     init_containers = spec.get("initContainers")
     if init_containers:
@@ -135,9 +138,11 @@ def _matches_node_affinity(pod: dict, node: dict) -> bool:
     return False
 
 
-def _allocatable(node: dict, resource: str) -> Fraction:
-    value = node.get("status", {}).get("allocatable", {}).get(resource)
-    return parse_quantity(value) if value is not None else Fraction(0)
+def _allocatable(node: dict) -> dict[str, Fraction]:
+    """The node's allocatable cpu, memory and pod count (zero where it states none)."""
+    allocatable = node.get("status", {}).get("allocatable", {})
+    return {resource: parse_quantity(value) if (value := allocatable.get(resource)) is not None
+            else _NOTHING for resource in ("pods", "cpu", "memory")}
 
 
 def node_usage(node: dict, pods: list[dict]) -> dict:
@@ -146,7 +151,7 @@ def node_usage(node: dict, pods: list[dict]) -> dict:
 
 def node_usages(nodes: list[dict], pods) -> dict[str, dict]:
     """What the pods occupying each node request, in one pass over the pods."""
-    usages = {node["metadata"]["name"]: {"cpu": Fraction(0), "memory": Fraction(0), "pods": 0}
+    usages = {node["metadata"]["name"]: {"cpu": _NOTHING, "memory": _NOTHING, "pods": 0}
               for node in nodes}
     for pod in pods:
         usage = usages.get(pod["spec"].get("nodeName"))
@@ -156,16 +161,25 @@ def node_usages(nodes: list[dict], pods) -> dict[str, dict]:
 
 
 def _add_usage(usage: dict, wanted: dict[str, Fraction]) -> None:
+    """Count a pod in; a first amount is taken as it is (most pods request nothing or one
+    resource, and every pass counts every pod again)."""
     usage["pods"] += 1
     for resource, amount in wanted.items():
         if amount:
-            usage[resource] += amount
+            usage[resource] = usage[resource] + amount if usage[resource] else amount
 
 
 def node_fit_failures(pod: dict, node: dict, usage: dict,
                       wanted: dict[str, Fraction] | None = None) -> list[str]:
     """Why ``pod`` cannot go on ``node`` (already holding ``usage``), in the scheduler's words;
     empty if it fits."""
+    return _placement_failures(pod, node) or _resource_failures(
+        usage, pod_requests(pod) if wanted is None else wanted, _allocatable(node))
+
+
+def _placement_failures(pod: dict, node: dict) -> list[str]:
+    """The filters that depend on the pod's constraints and the node alone, not on what the
+    node already holds: node selector and affinity, taints."""
     if not _matches_node_affinity(pod, node):
         return ["node(s) didn't match Pod's node affinity/selector"]
     taint = _untolerated_taint(pod, node)
@@ -173,30 +187,36 @@ def node_fit_failures(pod: dict, node: dict, usage: dict,
         if taint.get("key") == _UNSCHEDULABLE_TAINT and node["spec"].get("unschedulable"):
             return ["node(s) were unschedulable"]
         return [f"node(s) had untolerated taint {{{taint.get('key')}: {taint.get('value', '')}}}"]
-    wanted = pod_requests(pod) if wanted is None else wanted
+    return []
+
+
+def _resource_failures(usage: dict, wanted: dict[str, Fraction],
+                       allocatable: dict[str, Fraction]) -> list[str]:
     failures = []
-    if usage["pods"] + 1 > _allocatable(node, "pods"):
+    if usage["pods"] + 1 > allocatable["pods"]:
         failures.append("Too many pods")
     for resource in ("cpu", "memory"):
-        if wanted[resource] and usage[resource] + wanted[resource] > _allocatable(node, resource):
+        if wanted[resource] and usage[resource] + wanted[resource] > allocatable[resource]:
             failures.append(f"Insufficient {resource}")
     return failures
 
 
-def _load(node: dict, usage: dict, wanted: dict[str, Fraction]) -> tuple:
+def _load(node: dict, usage: dict, wanted: dict[str, Fraction],
+          allocatable: dict[str, Fraction] | None = None) -> tuple:
     """How full the node would be with the pod: the mean share of its allocatable cpu and
     memory, then its pod count and name; the least allocated node sorts first.
 
     Every bind re-scores a node, so the exact mean is formed from integer numerators and
     denominators and normalised once, instead of by five Fraction operations."""
+    allocatable = _allocatable(node) if allocatable is None else allocatable
     numerator, denominator, shares = 0, 1, 0
     for resource in ("cpu", "memory"):
-        allocatable = _allocatable(node, resource)
-        if not allocatable:
+        amount = allocatable[resource]
+        if not amount:
             continue
         used = usage[resource] + wanted[resource] if wanted[resource] else usage[resource]
-        share_numerator = used.numerator * allocatable.denominator
-        share_denominator = used.denominator * allocatable.numerator
+        share_numerator = used.numerator * amount.denominator
+        share_denominator = used.denominator * amount.numerator
         numerator = numerator * share_denominator + share_numerator * denominator
         denominator *= share_denominator
         shares += 1
@@ -227,9 +247,11 @@ class SchedulingPass:
 
     Pods with the same placement constraints and requests are one kind: the nodes that fit a
     kind are filtered and scored once, then kept in a heap by load. Binding a pod marks only
-    its node's entries stale, and a stale entry is filtered and scored again when it reaches
-    the top. Within a pass nodes only gain pods, so a stale entry can only have lost ground:
-    the first current entry on top is the node ``pick_node`` would choose.
+    its node's entries stale, and a stale entry is scored again when it reaches the top; only
+    its resources need checking again, against allocatable amounts parsed once per node, since
+    the nodes themselves do not change within a pass.
+    Within a pass nodes only gain pods, so a stale entry can only have lost ground: the first
+    current entry on top is the node ``pick_node`` would choose.
     """
 
     def __init__(self, nodes: list[dict], pods):
@@ -238,17 +260,22 @@ class SchedulingPass:
         self.usages = node_usages(nodes, pods)
         self._binds = dict.fromkeys(self._by_name, 0)
         self._heaps: dict[tuple, list] = {}
+        self._allocatable: dict[str, dict[str, Fraction]] = {}
 
-    def pick(self, pod: dict) -> tuple[str | None, dict[str, list[str]]]:
-        """As ``pick_node``; the failures are worked out only when no node fits."""
-        wanted = pod_requests(pod)
+    def pick(self, pod: dict, wanted: dict[str, Fraction] | None = None
+             ) -> tuple[str | None, dict[str, list[str]]]:
+        """As ``pick_node``; the failures are worked out only when no node fits. ``wanted``:
+        the pod's ``pod_requests``, if the caller has them."""
+        wanted = pod_requests(pod) if wanted is None else wanted
         spec = pod["spec"]
-        kind = (repr([spec.get(field) for field in ("nodeSelector", "affinity", "tolerations")]),
+        kind = (repr((spec.get("nodeSelector"), spec.get("affinity"), spec.get("tolerations"))),
                 wanted["cpu"], wanted["memory"])
         heap = self._heaps.get(kind)
         if heap is None:
-            heap = self._heaps[kind] = [entry for node in self._nodes
-                                        if (entry := self._entry(pod, node, wanted))]
+            heap = self._heaps[kind] = [
+                entry for node in self._nodes
+                if not _placement_failures(pod, node)
+                and (entry := self._entry(node["metadata"]["name"], wanted))]
             heapq.heapify(heap)
         while heap:
             load, binds = heap[0]
@@ -256,20 +283,24 @@ class SchedulingPass:
             if binds == self._binds[name]:
                 return name, {}
             heapq.heappop(heap)
-            if entry := self._entry(pod, self._by_name[name], wanted):
+            if entry := self._entry(name, wanted):
                 heapq.heappush(heap, entry)
         return pick_node(pod, self._nodes, [], self.usages)
 
-    def bind(self, pod: dict, node_name: str) -> None:
-        _add_usage(self.usages[node_name], pod_requests(pod))
+    def bind(self, pod: dict, node_name: str, wanted: dict[str, Fraction] | None = None) -> None:
+        _add_usage(self.usages[node_name], pod_requests(pod) if wanted is None else wanted)
         self._binds[node_name] += 1
 
-    def _entry(self, pod: dict, node: dict, wanted: dict[str, Fraction]) -> tuple | None:
-        name = node["metadata"]["name"]
-        usage = self.usages[name]
-        if node_fit_failures(pod, node, usage, wanted):
+    def _entry(self, name: str, wanted: dict[str, Fraction]) -> tuple | None:
+        """The heap entry of a node that passed the placement filters, None if the pod's
+        requests no longer fit on it."""
+        usage, node = self.usages[name], self._by_name[name]
+        allocatable = self._allocatable.get(name)
+        if allocatable is None:
+            allocatable = self._allocatable[name] = _allocatable(node)
+        if _resource_failures(usage, wanted, allocatable):
             return None
-        return _load(node, usage, wanted), self._binds[name]
+        return _load(node, usage, wanted, allocatable), self._binds[name]
 
 
 def failed_scheduling_message(failures: dict[str, list[str]]) -> str:
@@ -349,9 +380,10 @@ def schedule_pending_pods(cluster: Cluster) -> None:
         pod = cluster.store.find_for_status(PODS, stored["metadata"]["namespace"],
                                             stored["metadata"]["name"])
         pod["spec"] = dict(pod["spec"])  # binding sets spec.nodeName; the rest is only read
-        node_name, failures = scheduling.pick(pod)
+        wanted = pod_requests(pod)
+        node_name, failures = scheduling.pick(pod, wanted)
         if node_name is None:
             _report_unschedulable(cluster, pod, failed_scheduling_message(failures))
             continue
         _bind(cluster, pod, node_name)
-        scheduling.bind(pod, node_name)
+        scheduling.bind(pod, node_name, wanted)
