@@ -36,11 +36,13 @@ class Flag:
     default: object = None
     hidden: bool = False
     usage: str = ""
+    #: pflag's ``NoOptDefVal``: the value of the flag given alone (``--validate`` is ``strict``).
+    value_alone: str | None = None
 
     @property
     def takes_value(self) -> bool:
-        """False for flags that may stand alone (booleans, like pflag's NoOptDefVal)."""
-        return self.kind not in ("bool", "count")
+        """False for flags that may stand alone (booleans, and those with ``value_alone``)."""
+        return self.kind not in ("bool", "count") and self.value_alone is None
 
     def display_name(self) -> str:
         return f"-{self.shorthand}, --{self.name}" if self.shorthand else f"--{self.name}"
@@ -354,7 +356,7 @@ class CommandLine:
                 if has_value:
                     assign(flag, value)
                 elif not flag.takes_value:
-                    assign(flag, "true")
+                    assign(flag, flag.value_alone or "true")
                 elif remaining:
                     assign(flag, remaining.pop(0))
                 else:
@@ -370,7 +372,7 @@ class CommandLine:
                     assign(flag, letters[2:])
                     rest = ""
                 elif not flag.takes_value:
-                    assign(flag, "true")
+                    assign(flag, flag.value_alone or "true")
                 elif rest:
                     assign(flag, rest)
                     rest = ""
@@ -401,6 +403,11 @@ def kubectl_normalize(name: str) -> str:
 _OPTION_LINE = re.compile(r"^    (?:-(\S), )?--([^=\s]+)=(.*):$")
 
 
+#: kubectl's string flags that may also stand alone (pflag ``NoOptDefVal``), which a help page
+#: does not show.
+_VALUE_ALONE = {"validate": "strict"}
+
+
 def flags_from_help(text: str) -> list[Flag]:
     """The flags a captured help page lists, typed from how their defaults are written.
 
@@ -422,7 +429,8 @@ def flags_from_help(text: str) -> list[Flag]:
         elif re.fullmatch(r"[0-9.]+(ns|us|ms|s|m|h)", default):
             flags.append(Flag(name, "duration", shorthand, default))
         elif default.startswith("'") and default.endswith("'"):
-            flags.append(Flag(name, "string", shorthand, default[1:-1]))
+            flags.append(Flag(name, "string", shorthand, default[1:-1],
+                              value_alone=_VALUE_ALONE.get(name)))
         else:
             flags.append(Flag(name, "string", shorthand, default))
     return flags
