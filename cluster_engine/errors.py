@@ -48,6 +48,11 @@ class Conflict(ApiError):
             "please apply your changes to the latest version and try again")
 
 
+class BadRequest(ApiError):
+    code = 400
+    reason = "BadRequest"
+
+
 class Invalid(ApiError):
     code = 422
     reason = "Invalid"

@@ -13,7 +13,7 @@ import json
 import re
 from urllib.parse import parse_qs
 
-from ..errors import ApiError
+from ..errors import ApiError, BadRequest
 from ..loopback import HttpRequest, HttpResponse
 from ..printers.serialize import go_yaml
 from . import protobuf
@@ -107,11 +107,6 @@ class Call:
                 params[key.strip()] = value.strip()
             ranges.append((parts[0].lower(), params))
         return ranges
-
-
-class BadRequest(ApiError):
-    code = 400
-    reason = "BadRequest"
 
 
 class UnsupportedMediaType(ApiError):

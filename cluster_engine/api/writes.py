@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from ..admission import STATUS_SUBRESOURCE, admit_create, admit_update
 from ..cluster import Cluster
 from ..errors import Invalid
+from ..field_validation import check_fields
 from ..loopback import HttpResponse
 from ..resources import ResourceType
 from ..services import delete_service
@@ -157,10 +158,20 @@ def _check_identity(rt: ResourceType, obj: dict, namespace: str | None) -> None:
         meta["namespace"] = namespace
 
 
+def _field_warnings(call: Call, rt: ResourceType, obj: dict) -> list[tuple[str, str]]:
+    """The ``fieldValidation`` the client asked for (``Warn`` if none, as since v1.23):
+    ``Strict`` refuses unknown fields, ``Warn`` names them in ``Warning`` headers (which
+    kubectl prints), and both ``Warn`` and ``Ignore`` drop them from ``obj``."""
+    directive = call.query.get("fieldValidation") or "Warn"
+    return [("Warning", '299 - "%s"' % text.replace("\\", "\\\\").replace('"', '\\"'))
+            for text in check_fields(rt, obj, directive)]
+
+
 def create(cluster: Cluster, call: Call, rt: ResourceType, namespace: str | None) -> HttpResponse:
     media_type = negotiate(call, False)
     obj = read_body(call, rt.kind)
     _check_identity(rt, obj, namespace)
+    warnings = _field_warnings(call, rt, obj)
     meta = obj["metadata"]
     if meta.get("resourceVersion"):
         raise BadRequest("resourceVersion should not be set on objects to be created")
@@ -176,7 +187,7 @@ def create(cluster: Cluster, call: Call, rt: ResourceType, namespace: str | None
     with _admission(rt):
         created = cluster.store.create(rt, admit_create(cluster, rt, obj))
     cluster.reconcile()
-    return respond(call, 201, in_go_order(created), media_type)
+    return respond(call, 201, in_go_order(created), media_type, warnings)
 
 
 def _store_update(cluster: Cluster, rt: ResourceType, old: dict, new: dict) -> dict:
@@ -193,10 +204,12 @@ def replace(cluster: Cluster, call: Call, rt: ResourceType, namespace: str | Non
     old = cluster.store.get(rt, namespace if rt.namespaced else None, name)
     obj = read_body(call, rt.kind)
     _check_identity(rt, obj, namespace)
+    warnings = _field_warnings(call, rt, obj)
     if obj["metadata"].get("name") != name:
         raise BadRequest("the name of the object (%s) does not match the name on the URL (%s)"
                          % (obj["metadata"].get("name"), name))
-    return respond(call, 200, in_go_order(_store_update(cluster, rt, old, obj)), media_type)
+    return respond(call, 200, in_go_order(_store_update(cluster, rt, old, obj)), media_type,
+                   warnings)
 
 
 def patch(cluster: Cluster, call: Call, rt: ResourceType, namespace: str | None,

@@ -166,3 +166,29 @@ def test_set_resources_writes_canonical_amounts_and_refuses_requests_above_limit
         real, ours = run_both(both, "set", "resources", "deployment", "kubernetes-bootcamp",
                               *wrong)
         assert real == ours and real[0] == 1
+
+
+TYPO_DEPLOYMENT = DEPLOYMENT.format(replicas=1, image="nginx:1.27").replace(
+    "  selector:", "  selectr:\n    matchLabels:\n      app: web\n  selector:").replace(
+    "        image:", "        imagee: nginx\n        image:")
+
+
+def test_unknown_fields_are_refused_warned_about_or_dropped_as_validate_asks(both):
+    """kubectl sends ``fieldValidation`` and prints what the server answers; a typo in a manifest
+    is refused by default, not dropped."""
+    refused = run_both(both, "create", "-f", "-", stdin=TYPO_DEPLOYMENT)
+    assert refused[0] == refused[1] == (
+        1, "", 'Error from server (BadRequest): error when creating "STDIN": Deployment in '
+               'version "v1" cannot be handled as a Deployment: strict decoding error: unknown '
+               'field "spec.selectr", unknown field "spec.template.spec.containers[0].imagee"\n')
+    applied = run_both(both, "apply", "-f", "-", "--validate", stdin=TYPO_DEPLOYMENT)
+    assert applied[0] == applied[1] and applied[0][0] == 1
+    bad_option = run_both(both, "create", "-f", "-", "--validate=maybe", stdin=TYPO_DEPLOYMENT)
+    assert bad_option[0] == bad_option[1] and bad_option[0][0] == 1
+    warned = run_both(both, "create", "-f", "-", "--validate=warn", stdin=TYPO_DEPLOYMENT)
+    assert warned[0] == warned[1] == (
+        0, "deployment.apps/web created\n",
+        'Warning: unknown field "spec.selectr"\n'
+        'Warning: unknown field "spec.template.spec.containers[0].imagee"\n')
+    replaced = run_both(both, "replace", "-f", "-", "--validate=false", stdin=TYPO_DEPLOYMENT)
+    assert replaced[0] == replaced[1] == (0, "deployment.apps/web replaced\n", "")

@@ -20,7 +20,8 @@ from ...errors import ApiError
 from ...printers.serialize import go_json_compact
 from .app import KubectlError, implement
 from .cobra import Invocation
-from .manifests import Manifest, WriteRefused, manifests_to_write, write_each
+from .manifests import (Manifest, WriteRefused, drop_unknown_fields, manifests_to_write,
+                        send_checked, write_each)
 from .mutations import Output, create, output_of, report, update
 
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
@@ -91,6 +92,7 @@ class _Applier:
     def _create(self, cluster, manifest: Manifest) -> None:
         sent = with_last_applied(manifest.obj)
         if self.output.dry_run != "client":
+            send_checked(self.invocation, manifest, sent)
             sent = create(cluster, manifest.rt, sent, self.output)
         report(self.invocation.stdout, manifest.rt, sent, "created", self.output)
 
@@ -103,6 +105,7 @@ class _Applier:
         patch = three_way_patch(last_applied, with_last_applied(manifest.obj))
         patched = merge(current, patch, strategic=True)
         _keep_nulls(current, patched)
+        drop_unknown_fields(self.invocation, manifest, patched)
         if self.output.dry_run == "client":
             report(self.invocation.stdout, manifest.rt, patched, "configured", self.output)
             return

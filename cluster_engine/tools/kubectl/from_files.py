@@ -13,7 +13,8 @@ from ...errors import ApiError, NotFound
 from .app import KubectlError, format_api_error, implement, namespace_of
 from .apply import with_last_applied
 from .cobra import Invocation
-from .manifests import Manifest, WriteRefused, manifests_to_write, read_manifests, write_each
+from .manifests import (Manifest, WriteRefused, manifests_to_write, read_manifests, send_checked,
+                        write_each)
 from .mutations import (Target, check_target_args, create, find_targets, output_of, report,
                         update)
 
@@ -32,6 +33,7 @@ def run_create_from_files(invocation: Invocation) -> int:
         sent = _as_sent(invocation, manifest)
         try:
             if output.dry_run != "client":
+                send_checked(invocation, manifest, sent)
                 sent = create(cluster, manifest.rt, sent, output)
         except ApiError as error:
             raise WriteRefused(error, "creating", manifest.source) from None
@@ -53,6 +55,7 @@ def run_replace(invocation: Invocation) -> int:
             if cluster.store.find(manifest.rt, manifest.namespace, manifest.name) is None:
                 raise NotFound(manifest.rt.qualified_name, manifest.name)
             if output.dry_run != "client":
+                send_checked(invocation, manifest, sent)
                 sent = update(cluster, manifest.rt, sent, output)
         except ApiError as error:
             raise WriteRefused(error, "replacing", manifest.source) from None

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import yaml
 
 from ...errors import ApiError
+from ...field_validation import check_fields
 from ...printers.serialize import go_json_compact
 from ...resources import RESOURCE_TYPES, ResourceType
 from ...shell.filesystem import FileSystemError
@@ -190,9 +191,44 @@ def read_manifests(invocation: Invocation, namespace: str) -> list[Manifest]:
     return manifests
 
 
+#: ``--validate`` words and the ``fieldValidation`` kubectl sends for each.
+_FIELD_VALIDATION = {"strict": "Strict", "true": "Strict", "warn": "Warn", "ignore": "Ignore",
+                     "false": "Ignore"}
+
+
+def field_validation(invocation: Invocation) -> str:
+    """The ``fieldValidation`` directive ``--validate`` asks the server for."""
+    word = str(invocation.flags.get("validate") or "strict")
+    directive = _FIELD_VALIDATION.get(word.lower())
+    if directive is None:
+        raise KubectlError(f'invalid - validate option "{word}"; must be one of: strict (or '
+                           "true), warn, ignore (or false)")
+    return directive
+
+
+def _decode(invocation: Invocation, manifest: Manifest, obj: dict, directive: str) -> None:
+    for warning in check_fields(manifest.rt, obj, directive):
+        invocation.stderr.write(f"Warning: {warning}\n")
+
+
+def send_checked(invocation: Invocation, manifest: Manifest, sent: dict) -> None:
+    """What the server does first with a manifest sent under ``--validate``: refuse its unknown
+    fields (raises ``BadRequest``), or drop them, with a warning kubectl prints for ``warn``."""
+    _decode(invocation, manifest, sent, field_validation(invocation))
+
+
+def drop_unknown_fields(invocation: Invocation, manifest: Manifest, patched: dict) -> None:
+    """What the server keeps of an object ``apply`` patches: its type's fields only, with a
+    warning under ``--validate=warn``. (Under ``strict`` a v1.32 server refuses the patch;
+    the sandbox drops the fields all the same.)"""
+    _decode(invocation, manifest, patched,
+            "Warn" if field_validation(invocation) == "Warn" else "Ignore")
+
+
 def manifests_to_write(invocation: Invocation, command_word: str | None) -> list[Manifest]:
     """The objects ``apply``, ``create`` or ``replace`` send: ``-f`` is required, other
     arguments are refused, and ``command_word`` names the command that refuses to send none."""
+    field_validation(invocation)
     if invocation.args:
         raise KubectlError(f"Unexpected args: [{' '.join(invocation.args)}]\n"
                            f"See '{invocation.command.path} -h' for help and examples\n")
