@@ -192,8 +192,11 @@ def run_kubectl(argv: list[str], stdin, stdout: TextIO, stderr: TextIO, ctx) -> 
 
 
 def format_api_error(error: ApiError) -> str:
+    """kubectl's words for a refusal; an Invalid one names the kind without its group (the
+    Status details' kind), as in ``The Deployment "web" is invalid: ...``."""
     if error.reason == "Invalid" and " is invalid: " in error.message:
-        return f"The {error.message}"
+        kind, _, rest = error.message.partition(" ")
+        return f"The {kind.split('.')[0]} {rest}"
     return f"Error from server ({error.reason}): {error.message}"
 
 
