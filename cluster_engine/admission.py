@@ -20,7 +20,7 @@ from .quantities import parse_quantity
 from .resources import ResourceType
 from .services import default_service
 from .workloads import (DEPLOYMENTS, REPLICASETS, bump_generation_if_spec_changed,
-                        check_replica_limit, default_deployment)
+                        check_replica_limit, default_deployment, selector_matches)
 
 _SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\Z")
 _LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?\Z")
@@ -68,6 +68,48 @@ def validate(rt: ResourceType, obj: dict) -> None:
         supported = ", ".join(f'"{kind}"' for kind in _SERVICE_TYPES)
         raise _invalid(rt, name, f'spec.type: Unsupported value: "{obj["spec"]["type"]}": '
                                  f"supported values: {supported}")
+
+
+def _go_labels(labels: dict | None) -> str:
+    """A label map as Go's ``%#v`` prints a ``map[string]string`` (keys sorted)."""
+    if labels is None:
+        return "map[string]string(nil)"
+    pairs = ", ".join(f'"{key}":"{value}"' for key, value in sorted(labels.items()))
+    return f"map[string]string{{{pairs}}}"
+
+
+def _selects(selector, labels: dict) -> bool:
+    """Whether a label selector matches ``labels``; a missing or malformed one matches nothing."""
+    try:
+        return selector_matches(selector, labels)
+    except (AttributeError, KeyError, TypeError):
+        return False
+
+
+def _check_required(rt: ResourceType, obj: dict) -> None:
+    """The field errors learners' manifests meet most: a workload without a selector, or whose
+    selector does not select its template's labels, and a container without an image. All are
+    reported together, in the order the API server's validation finds them."""
+    spec, path, problems = obj.get("spec") or {}, "spec", []
+    if rt is DEPLOYMENTS or rt is REPLICASETS:
+        selector = spec.get("selector")
+        if selector is None:
+            problems.append("spec.selector: Required value")
+        template_labels = ((spec.get("template") or {}).get("metadata") or {}).get("labels")
+        if not _selects(selector, template_labels):
+            problems.append(f"spec.template.metadata.labels: Invalid value: "
+                            f"{_go_labels(template_labels)}: `selector` does not match template "
+                            "`labels`")
+        spec, path = (spec.get("template") or {}).get("spec") or {}, "spec.template.spec"
+    elif rt.kind != "Pod":
+        return
+    for field in ("initContainers", "containers"):
+        for index, container in enumerate(spec.get(field) or []):
+            if isinstance(container, dict) and not container.get("image"):
+                problems.append(f"{path}.{field}[{index}].image: Required value")
+    if problems:
+        raise _invalid(rt, obj["metadata"].get("name", ""), problems[0] if len(problems) == 1
+                       else "[" + ", ".join(problems) + "]")
 
 
 def _check_resources(rt: ResourceType, obj: dict) -> None:
@@ -129,6 +171,7 @@ def admit_create(cluster, rt: ResourceType, obj: dict) -> dict:
     if meta.get("name") and cluster.store.find(rt, meta.get("namespace") if rt.namespaced
                                                else None, meta["name"]):
         raise AlreadyExists(rt.qualified_name, meta["name"])
+    _check_required(rt, obj)
     _check_resources(rt, obj)
     if rt is DEPLOYMENTS:
         default_deployment(obj)
@@ -154,6 +197,7 @@ def admit_update(cluster, rt: ResourceType, old: dict, new: dict) -> dict:
         new["status"] = copy.deepcopy(old.get("status", {}))
     if rt.kind == "Pod":
         _check_pod_update(old, new)
+    _check_required(rt, new)
     _check_resources(rt, new)
     if rt is DEPLOYMENTS:
         default_deployment(new)

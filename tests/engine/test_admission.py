@@ -118,3 +118,33 @@ def test_the_rest_api_admits_through_the_same_checks(cluster):
                                            [("Content-Type", "application/json")], body))
     assert response.status == 422
     assert json.loads(response.body)["message"].startswith('Pod "Web" is invalid: metadata.name')
+
+
+def test_a_container_without_an_image_is_refused_with_its_field_path(cluster):
+    imageless = pod()
+    del imageless["spec"]["containers"][0]["image"]
+    with pytest.raises(Invalid) as refused:
+        admit_create(cluster, PODS, imageless)
+    assert refused.value.message == 'Pod "web" is invalid: spec.containers[0].image: Required value'
+
+
+def test_a_workload_must_select_its_own_template_and_all_its_field_errors_come_together(cluster):
+    no_selector = deployment("web", 1)
+    del no_selector["spec"]["selector"]
+    with pytest.raises(Invalid) as refused:
+        admit_create(cluster, w.DEPLOYMENTS, no_selector)
+    assert refused.value.message == (
+        'Deployment.apps "web" is invalid: [spec.selector: Required value, '
+        'spec.template.metadata.labels: Invalid value: map[string]string{"app":"web"}: '
+        "`selector` does not match template `labels`]")
+
+    elsewhere = deployment("web", 1)
+    elsewhere["spec"]["selector"] = {"matchLabels": {"app": "other"}}
+    elsewhere["spec"]["template"]["metadata"]["labels"]["tier"] = "front"
+    del elsewhere["spec"]["template"]["spec"]["containers"][0]["image"]
+    with pytest.raises(Invalid) as refused:
+        admit_create(cluster, w.DEPLOYMENTS, elsewhere)
+    assert refused.value.message == (
+        'Deployment.apps "web" is invalid: [spec.template.metadata.labels: Invalid value: '
+        'map[string]string{"app":"web", "tier":"front"}: `selector` does not match template '
+        "`labels`, spec.template.spec.containers[0].image: Required value]")
