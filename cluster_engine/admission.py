@@ -4,7 +4,8 @@ kubectl's write commands (``tools/kubectl/mutations.py``) and the REST façade's
 (``api/writes.py``) hand every object to ``admit_create`` or ``admit_update`` before it reaches
 the store, so both paths validate, default and limit in the same way: names checked as the API
 server checks them (``Invalid`` with the field path), Service types, the immutable parts of a
-pod's spec, requests within limits, the defaulting of Pods, Deployments, Services (ClusterIP and NodePort allocation),
+pod's spec, containers without an image, workloads whose selector is missing or misses their
+template's labels, requests within limits, the defaulting of Pods, Deployments, Services (ClusterIP and NodePort allocation),
 Secrets and Namespaces, the status an update cannot change, ``metadata.generation`` following spec changes, and the sandbox's pod
 quota for workloads.
 """
