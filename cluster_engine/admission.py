@@ -50,9 +50,8 @@ POD_MUTABLE = ("`spec.containers[*].image`,`spec.initContainers[*].image`,"
                "was previously negative)")
 
 
-def _invalid(rt: ResourceType, name: str, problem: str) -> Invalid:
-    kind = f"{rt.kind}.{rt.group}" if rt.group else rt.kind
-    return Invalid(f'{kind} "{name}" is invalid: {problem}')
+def _invalid(rt: ResourceType, name: str, *field_errors: str) -> Invalid:
+    return Invalid.of(rt.kind, rt.group, name, list(field_errors))
 
 
 def validate(rt: ResourceType, obj: dict) -> None:
@@ -109,8 +108,7 @@ def _check_required(rt: ResourceType, obj: dict) -> None:
             if isinstance(container, dict) and not container.get("image"):
                 problems.append(f"{path}.{field}[{index}].image: Required value")
     if problems:
-        raise _invalid(rt, obj["metadata"].get("name", ""), problems[0] if len(problems) == 1
-                       else "[" + ", ".join(problems) + "]")
+        raise _invalid(rt, obj["metadata"].get("name", ""), *problems)
 
 
 def _check_resources(rt: ResourceType, obj: dict) -> None:
@@ -137,8 +135,7 @@ def _check_resources(rt: ResourceType, obj: dict) -> None:
                                     f'"{requests[resource]}": must be less than or equal to '
                                     f"{resource} limit of {limits[resource]}")
     if problems:
-        raise _invalid(rt, obj["metadata"].get("name", ""), problems[0] if len(problems) == 1
-                       else "[" + ", ".join(problems) + "]")
+        raise _invalid(rt, obj["metadata"].get("name", ""), *problems)
 
 
 def _without_mutable_pod_fields(spec: dict) -> dict:
@@ -154,8 +151,9 @@ def _without_mutable_pod_fields(spec: dict) -> dict:
 def _check_pod_update(old: dict, new: dict) -> None:
     if _without_mutable_pod_fields(new.get("spec") or {}) \
             != _without_mutable_pod_fields(old.get("spec") or {}):
-        raise Invalid(f'Pod "{old["metadata"]["name"]}" is invalid: spec: Forbidden: pod updates '
-                      f"may not change fields other than {POD_MUTABLE}")
+        raise Invalid.of("Pod", "", old["metadata"]["name"],
+                         [f"spec: Forbidden: pod updates may not change fields other than "
+                          f"{POD_MUTABLE}"])
 
 
 def _check_quota(cluster, rt: ResourceType, obj: dict, old: dict | None) -> None:

@@ -57,6 +57,38 @@ class Invalid(ApiError):
     code = 422
     reason = "Invalid"
 
+    def __init__(self, message: str, details: dict | None = None):
+        super().__init__(message)
+        self.details = details
+
+    @classmethod
+    def of(cls, kind: str, group: str, name: str, field_errors: list[str]) -> "Invalid":
+        """The API server's refusal of an object for its field errors (each ``field: what``):
+        its message lists them as an aggregate does (one alone, several in brackets), and its
+        details carry kind, name and one cause per error, from which kubectl writes
+        ``The Deployment "web" is invalid: ...``."""
+        listed = field_errors[0] if len(field_errors) == 1 else f"[{', '.join(field_errors)}]"
+        qualified = f"{kind}.{group}" if group else kind
+        causes = []
+        for error in field_errors:
+            field, _, what = error.partition(": ")
+            causes.append({"reason": _CAUSE_REASONS.get(what.split(":")[0], "FieldValueInvalid"),
+                           "message": what, "field": field})
+        return cls(f'{qualified} "{name}" is invalid: {listed}',
+                   {"name": name, "group": group, "kind": kind, "causes": causes})
+
+    def status(self) -> dict:
+        status = super().status()
+        if self.details is not None:
+            status["details"] = self.details
+        return status
+
+
+#: metav1.CauseType of a field error, by how its message begins.
+_CAUSE_REASONS = {"Required value": "FieldValueRequired", "Invalid value": "FieldValueInvalid",
+                  "Unsupported value": "FieldValueNotSupported",
+                  "Forbidden": "FieldValueForbidden", "Duplicate value": "FieldValueDuplicate"}
+
 
 class QuotaExceeded(ApiError):
     code = 403

@@ -121,8 +121,7 @@ def _go_string_list(values: list[str]) -> str:
 
 
 def _invalid(name: str, errors: list[str]) -> Invalid:
-    detail = errors[0] if len(errors) == 1 else "[" + ", ".join(errors) + "]"
-    return Invalid(f'Service "{name}" is invalid: {detail}')
+    return Invalid.of("Service", "", name, errors)
 
 
 def _check_requested_ip(ip: str, used: set[str]) -> str | None:

@@ -214,9 +214,11 @@ def status_document(code: int, reason: str, message: str, details: dict | None =
 
 
 def error_response(call: Call, error: ApiError, group: str = "") -> HttpResponse:
-    details = None
+    details = getattr(error, "details", None)
     resource, name = getattr(error, "resource", None), getattr(error, "name", None)
-    if resource is not None:
+    if details is not None:
+        details = {key: value for key, value in details.items() if value}
+    elif resource is not None:
         details = {"name": name}
         plural, dot, resource_group = resource.partition(".")
         if dot:

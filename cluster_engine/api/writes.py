@@ -120,17 +120,15 @@ def _check_shape(rt: ResourceType, obj: dict) -> None:
         _check_value(rt, key, key, value)
     spec = obj.get("spec") or {}
     name = (obj.get("metadata") or {}).get("name", "")
-    invalid = f'{rt.kind}.{rt.group} "{name}" is invalid: ' if rt.group else \
-        f'{rt.kind} "{name}" is invalid: '
     replicas = spec.get("replicas")
     if rt.plural in WORKLOADS and isinstance(replicas, int) and replicas < 0:
-        raise Invalid(f"{invalid}spec.replicas: Invalid value: {replicas}: must be greater than "
-                      "or equal to 0")
+        raise Invalid.of(rt.kind, rt.group, name, [
+            f"spec.replicas: Invalid value: {replicas}: must be greater than or equal to 0"])
     if rt.plural == "pods" and not spec.get("containers"):
-        raise Invalid(f"{invalid}spec.containers: Required value")
+        raise Invalid.of(rt.kind, rt.group, name, ["spec.containers: Required value"])
     if rt.plural in WORKLOADS and not ((spec.get("template") or {}).get("spec") or {}).get(
             "containers"):
-        raise Invalid(f"{invalid}spec.template.spec.containers: Required value")
+        raise Invalid.of(rt.kind, rt.group, name, ["spec.template.spec.containers: Required value"])
 
 
 @contextmanager
@@ -182,8 +180,8 @@ def create(cluster: Cluster, call: Call, rt: ResourceType, namespace: str | None
     if rt.plural in STATUS_SUBRESOURCE:
         obj.pop("status", None)
     if not meta.get("name") and not meta.get("generateName"):
-        raise Invalid(f'{rt.kind} "" is invalid: metadata.name: Required value: name or '
-                      "generateName is required")
+        raise Invalid.of(rt.kind, rt.group, "", [
+            "metadata.name: Required value: name or generateName is required"])
     with _admission(rt):
         created = cluster.store.create(rt, admit_create(cluster, rt, obj))
     cluster.reconcile()

@@ -192,3 +192,21 @@ def test_unknown_fields_are_refused_warned_about_or_dropped_as_validate_asks(bot
         'Warning: unknown field "spec.template.spec.containers[0].imagee"\n')
     replaced = run_both(both, "replace", "-f", "-", "--validate=false", stdin=TYPO_DEPLOYMENT)
     assert replaced[0] == replaced[1] == (0, "deployment.apps/web replaced\n", "")
+
+
+def test_field_errors_read_alike_from_the_real_kubectl_and_the_sandbox(both):
+    """The Status of an Invalid refusal carries kind, name and causes, from which kubectl
+    writes ``The Deployment "web" is invalid: ...``: one field error on the line, several as a
+    list below it."""
+    selectorless = DEPLOYMENT.format(replicas=1, image="nginx:1.27").replace(
+        "  selector:\n    matchLabels:\n      app: web\n", "")
+    real, ours = run_both(both, "create", "-f", "-", stdin=selectorless)
+    assert real == ours == (
+        1, "", 'The Deployment "web" is invalid: \n* spec.selector: Required value\n'
+               '* spec.template.metadata.labels: Invalid value: map[string]string{"app":"web"}: '
+               "`selector` does not match template `labels`\n")
+    imageless = DEPLOYMENT.format(replicas=1, image="nginx").replace("        image: nginx\n", "")
+    real, ours = run_both(both, "apply", "-f", "-", stdin=imageless)
+    assert real == ours == (
+        1, "", 'The Deployment "web" is invalid: spec.template.spec.containers[0].image: '
+               "Required value\n")

@@ -18,7 +18,7 @@ from typing import TextIO
 from ...errors import ApiError
 from ...minikube_cluster import has_kubeconfig_context
 from .cobra import (Command, CommandLine, Flag, FlagError, Invocation, UnknownCommand,
-                    flags_from_help, implementer, kubectl_normalize)
+                    flags_from_help, go_quote, implementer, kubectl_normalize)
 from .connection import unreachable_endpoint, write_discovery_errors, write_final_message
 from .help import has_help_page, help_page, render
 
@@ -192,11 +192,18 @@ def run_kubectl(argv: list[str], stdin, stdout: TextIO, stderr: TextIO, ctx) -> 
 
 
 def format_api_error(error: ApiError) -> str:
-    """kubectl's words for a refusal; an Invalid one names the kind without its group (the
-    Status details' kind), as in ``The Deployment "web" is invalid: ...``."""
+    """kubectl's words for a refusal. An Invalid one is written from its Status details: the
+    kind without its group and the name, then its one field error, or each on a line of its own
+    (``The Deployment "web" is invalid: \n* spec.selector: Required value\n* ...``)."""
+    details = getattr(error, "details", None)
+    if error.reason == "Invalid" and details and details.get("causes"):
+        causes = [f'{cause["field"]}: {cause["message"]}' if cause.get("field")
+                  else cause["message"] for cause in details["causes"]]
+        listed = causes[0] if len(causes) == 1 else "\n" + "\n".join(f"* {cause}"
+                                                                     for cause in causes)
+        return f'The {details["kind"]} {go_quote(details["name"])} is invalid: {listed}'
     if error.reason == "Invalid" and " is invalid: " in error.message:
-        kind, _, rest = error.message.partition(" ")
-        return f"The {kind.split('.')[0]} {rest}"
+        return f"The {error.message}"
     return f"Error from server ({error.reason}): {error.message}"
 
 
