@@ -202,8 +202,6 @@ def format_api_error(error: ApiError) -> str:
         listed = causes[0] if len(causes) == 1 else "\n" + "\n".join(f"* {cause}"
                                                                      for cause in causes)
         return f'The {details["kind"]} {go_quote(details["name"])} is invalid: {listed}'
-    if error.reason == "Invalid" and " is invalid: " in error.message:
-        return f"The {error.message}"
     return f"Error from server ({error.reason}): {error.message}"
 
 
