@@ -120,10 +120,6 @@ def _go_string_list(values: list[str]) -> str:
     return "[]string{" + ", ".join(f'"{value}"' for value in values) + "}"
 
 
-def _invalid(name: str, errors: list[str]) -> Invalid:
-    return Invalid.of("Service", "", name, errors)
-
-
 def _check_requested_ip(ip: str, used: set[str]) -> str | None:
     try:
         address = ipaddress.ip_address(ip)
@@ -254,7 +250,7 @@ def default_service(cluster: "Cluster", obj: dict, old: dict | None = None) -> d
             port.pop("nodePort", None)
 
     if errors:
-        raise _invalid(name, errors)
+        raise Invalid.of("Service", "", name, errors)
     status = obj.setdefault("status", {})
     status.setdefault("loadBalancer", {})
     if service_type != "LoadBalancer":
