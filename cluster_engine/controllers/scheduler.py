@@ -39,8 +39,7 @@ _NOTHING = Fraction(0)
 
 
 def pod_requests(pod: dict) -> dict[str, Fraction]:
-    """Effective cpu/memory requests: the sum over containers, or the largest init container.
-    Every pod is counted on each scheduling pass, so zero amounts skip the arithmetic."""
+    """Effective cpu/memory requests: the sum over containers, or the largest init container."""
     spec = pod.get("spec", {})
     result = {"cpu": _NOTHING, "memory": _NOTHING}
     for container in spec.get("containers", ()):
@@ -48,14 +47,22 @@ def pod_requests(pod: dict) -> dict[str, Fraction]:
         if not requests:
             continue
         for resource in ("cpu", "memory"):
-            if (value := requests.get(resource)) is not None and (amount := parse_quantity(value)):
-                result[resource] = result[resource] + amount if result[resource] else amount
+            if (value := requests.get(resource)) is not None:
+                result[resource] = _added(result[resource], parse_quantity(value))
     init_containers = spec.get("initContainers")
     if init_containers:
         for resource in ("cpu", "memory"):
             largest = max(_request(container, resource) for container in init_containers)
             result[resource] = max(result[resource], largest)
     return result
+
+
+def _added(total: Fraction, amount: Fraction) -> Fraction:
+    """``total + amount`` without Fraction arithmetic when either is zero (most pods request
+    nothing or one resource, and every scheduling pass counts every pod again)."""
+    if not amount:
+        return total
+    return total + amount if total else amount
 
 
 def _request(container: dict, resource: str) -> Fraction:
@@ -161,12 +168,9 @@ def node_usages(nodes: list[dict], pods) -> dict[str, dict]:
 
 
 def _add_usage(usage: dict, wanted: dict[str, Fraction]) -> None:
-    """Count a pod in; a first amount is taken as it is (most pods request nothing or one
-    resource, and every pass counts every pod again)."""
     usage["pods"] += 1
     for resource, amount in wanted.items():
-        if amount:
-            usage[resource] = usage[resource] + amount if usage[resource] else amount
+        usage[resource] = _added(usage[resource], amount)
 
 
 def node_fit_failures(pod: dict, node: dict, usage: dict,
