@@ -152,10 +152,6 @@ def _allocatable(node: dict) -> dict[str, Fraction]:
             else _NOTHING for resource in ("pods", "cpu", "memory")}
 
 
-def node_usage(node: dict, pods: list[dict]) -> dict:
-    return node_usages([node], pods)[node["metadata"]["name"]]
-
-
 def node_usages(nodes: list[dict], pods) -> dict[str, dict]:
     """What the pods occupying each node request, in one pass over the pods."""
     usages = {node["metadata"]["name"]: {"cpu": _NOTHING, "memory": _NOTHING, "pods": 0}
